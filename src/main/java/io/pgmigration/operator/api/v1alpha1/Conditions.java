@@ -1,0 +1,27 @@
+package io.pgmigration.operator.api.v1alpha1;
+
+/** Condition types and reasons of a PostgresMigration. Reasons are CamelCase constants. */
+public final class Conditions {
+  private Conditions() {}
+
+  /** Condition types. */
+  public static final class Type {
+    public static final String PREPARED = "Prepared";
+    public static final String READY = "Ready";
+    public static final String MAINTENANCE_MODE = "MaintenanceMode";
+    public static final String COPIED = "Copied";
+    public static final String VERIFIED = "Verified";
+    public static final String PROMOTED = "Promoted";
+    public static final String FAILED = "Failed";
+
+    private Type() {}
+  }
+
+  /** Condition reasons. */
+  public static final class Reason {
+    public static final String ACCEPTED = "Accepted";
+    public static final String NOT_IMPLEMENTED = "NotImplemented";
+
+    private Reason() {}
+  }
+}

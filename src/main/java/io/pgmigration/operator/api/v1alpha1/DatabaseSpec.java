@@ -1,0 +1,18 @@
+package io.pgmigration.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+
+/** One side of a migration: how to connect to it and, optionally, what runs it. */
+public class DatabaseSpec {
+  @Required
+  @JsonPropertyDescription(
+      "Secret key holding the database's connection URI"
+          + " (postgres://user:password@host:port/dbname).")
+  public SecretKeyRef connectionSecret;
+
+  @JsonPropertyDescription(
+      "The workload running this database server. Optional; on the source it is what"
+          + " destroySource deletes.")
+  public WorkloadRef workload;
+}

@@ -1,0 +1,74 @@
+package io.pgmigration.operator.api.v1alpha1;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Where a migration stands. The happy path is {@code Pending → Preparing → Ready → MaintenanceOn →
+ * Migrating → Verifying → Migrated → Promoting → Completed}; every constant lists its legal next
+ * phases, and {@link #canMoveTo} is the one place that knows them.
+ */
+public enum Phase {
+  /** Accepted, nothing checked yet. Next: Preparing, Cancelled. */
+  Pending,
+  /** Preparation checks are running; all read-only. Next: Ready, PrepareFailed, Cancelled. */
+  Preparing,
+  /**
+   * Heroku's "Error": a blocking check failed. Next: Preparing (on a new generation), Cancelled.
+   */
+  PrepareFailed,
+  /**
+   * Checks passed; waiting for {@code start} until readyDeadline. Next: MaintenanceOn, Expired,
+   * Cancelled, Preparing (on a new generation).
+   */
+  Ready,
+  /** The ready window passed without a start. Terminal. */
+  Expired,
+  /** Cancelled before it started. Terminal. */
+  Cancelled,
+  /** App scaled down and source fenced. Next: Migrating, Failed. */
+  MaintenanceOn,
+  /** The copy runs. Next: Verifying, Failed. */
+  Migrating,
+  /** Source and destination are compared. Next: Migrated, Failed. */
+  Verifying,
+  /** Verified; waiting for {@code promote}. Next: Promoting, Failed. */
+  Migrated,
+  /** DATABASE_URL rewritten, app restored. Next: Completed. */
+  Promoting,
+  /** The app runs on the destination. Next: SourceDestroyed. */
+  Completed,
+  /**
+   * Rolled back after a failure: source writable, app restored, DATABASE_URL untouched. Terminal.
+   */
+  Failed,
+  /** The source workload was deleted after completion. Terminal. */
+  SourceDestroyed;
+
+  /** Whether a migration in this phase may move to {@code next}. */
+  public boolean canMoveTo(Phase next) {
+    return successors().contains(next);
+  }
+
+  /** The phases this one may move to; empty for terminal phases. */
+  public Set<Phase> successors() {
+    return switch (this) {
+      case Pending -> EnumSet.of(Preparing, Cancelled);
+      case Preparing -> EnumSet.of(Ready, PrepareFailed, Cancelled);
+      case PrepareFailed -> EnumSet.of(Preparing, Cancelled);
+      case Ready -> EnumSet.of(MaintenanceOn, Expired, Cancelled, Preparing);
+      case MaintenanceOn -> EnumSet.of(Migrating, Failed);
+      case Migrating -> EnumSet.of(Verifying, Failed);
+      case Verifying -> EnumSet.of(Migrated, Failed);
+      case Migrated -> EnumSet.of(Promoting, Failed);
+      case Promoting -> EnumSet.of(Completed);
+      case Completed -> EnumSet.of(SourceDestroyed);
+      case Expired, Cancelled, Failed, SourceDestroyed -> EnumSet.noneOf(Phase.class);
+    };
+  }
+
+  /** Whether nothing more will happen to a migration in this phase. */
+  public boolean isTerminal() {
+    return successors().isEmpty();
+  }
+}

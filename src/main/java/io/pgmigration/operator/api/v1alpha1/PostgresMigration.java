@@ -1,0 +1,35 @@
+package io.pgmigration.operator.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * Moves an application's PostgreSQL database to a new server: prepare with checks, put the app in
+ * maintenance, copy, verify, promote by rewriting the app's DATABASE_URL Secret, bring the app back
+ * and, when confirmed, destroy the old database. The contract is {@code docs/api.md}.
+ */
+@Group(PostgresMigration.GROUP)
+@Version(PostgresMigration.VERSION)
+@Kind("PostgresMigration")
+@Plural("postgresmigrations")
+@ShortNames({"pgm", "pgmigration"})
+@AdditionalPrinterColumn(name = "Source", jsonPath = ".spec.source.connectionSecret.name")
+@AdditionalPrinterColumn(name = "Destination", jsonPath = ".spec.destination.connectionSecret.name")
+@AdditionalPrinterColumn(name = "Method", jsonPath = ".spec.method")
+@AdditionalPrinterColumn(name = "Status", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.progress.display")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class PostgresMigration
+    extends CustomResource<PostgresMigrationSpec, PostgresMigrationStatus> implements Namespaced {
+  public static final String GROUP = "pgmigration.io";
+  public static final String VERSION = "v1alpha1";
+}

@@ -1,0 +1,95 @@
+package io.pgmigration.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/**
+ * What the user declares: everything a GitOps repository can hold. The gates {@code start}, {@code
+ * promote}, {@code cancel} and {@code destroySource} are the Heroku CLI's menu choices as fields.
+ */
+@ValidationRule(
+    value =
+        "!(self.source.connectionSecret.name == self.destination.connectionSecret.name"
+            + " && self.source.connectionSecret.key == self.destination.connectionSecret.key)",
+    fieldPath = ".destination.connectionSecret",
+    reason = "FieldValueInvalid",
+    message = "destination must differ from source (same Secret and key)")
+@ValidationRule(
+    value =
+        "!has(self.destroySource) || self.destroySource.confirm == ''"
+            + " || self.destroySource.confirm == self.source.connectionSecret.name",
+    fieldPath = ".destroySource.confirm",
+    reason = "FieldValueInvalid",
+    message = "destroySource.confirm must be empty or equal to source.connectionSecret.name")
+public class PostgresMigrationSpec {
+  @Required
+  @ValidationRule(value = "self == oldSelf", message = "source is immutable once set")
+  @JsonPropertyDescription("The database to migrate from (Heroku's classic database).")
+  public DatabaseSpec source;
+
+  @Required
+  @ValidationRule(value = "self == oldSelf", message = "destination is immutable once set")
+  @JsonPropertyDescription(
+      "The database to migrate to. It must be empty: preparation refuses a destination that"
+          + " holds user tables.")
+  public DatabaseSpec destination;
+
+  @Required
+  @JsonPropertyDescription("The application whose DATABASE_URL is switched to the destination.")
+  public AppSpec app;
+
+  @Default("Snapshot")
+  @ValidationRule(value = "self == oldSelf", message = "method is immutable once set")
+  @JsonPropertyDescription(
+      "Snapshot copies while the app is in maintenance; Streaming copies with logical"
+          + " replication while the app runs and stops writers only for the final catch-up.")
+  public Method method = Method.Snapshot;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "Start the migration once it is Ready: the app goes into maintenance and the source is"
+          + " unavailable until the migration ends. It cannot be cancelled after it starts.")
+  public boolean start = false;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "Promote the destination to the app's DATABASE_URL after verification. When false the"
+          + " migration waits in Migrated, with the app in maintenance, until this is set.")
+  public boolean promote = false;
+
+  @Default("24h")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("Time allowed between Ready and start; after it the migration Expires.")
+  public String readyWindow = "24h";
+
+  @Default("Checksums")
+  @JsonPropertyDescription(
+      "How source and destination are compared before promotion: RowCounts or Checksums. A"
+          + " mismatch fails the migration.")
+  public VerificationMode verification = VerificationMode.Checksums;
+
+  @JsonPropertyDescription("How the copy Job runs.")
+  public CopySpec copy = new CopySpec();
+
+  @Default("false")
+  @JsonPropertyDescription("Cancel the migration. Honoured only before it starts (Migrating).")
+  public boolean cancel = false;
+
+  @JsonPropertyDescription("Deletes the source workload after completion, on typed confirmation.")
+  public DestroySourceSpec destroySource;
+
+  /** How the data is moved. */
+  public enum Method {
+    Snapshot,
+    Streaming
+  }
+
+  /** How the copy is verified. */
+  public enum VerificationMode {
+    RowCounts,
+    Checksums
+  }
+}

@@ -1,0 +1,158 @@
+package io.pgmigration.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the operator observed. Never holds a credential, a URI or a password. Everything needed to
+ * resume after an operator restart is kept here.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PostgresMigrationStatus {
+  @JsonPropertyDescription("Where the migration stands.")
+  public Phase phase;
+
+  @JsonPropertyDescription("The spec generation this status describes.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("One sentence on what happened last, or why the migration stopped.")
+  public String message;
+
+  @JsonPropertyDescription(
+      "Prepared, Ready, MaintenanceMode, Copied, Verified, Promoted and Failed, in the"
+          + " Kubernetes condition shape.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("One entry per preparation check.")
+  public List<CheckResult> checks;
+
+  @JsonPropertyDescription("When the ready window ends (RFC 3339).")
+  public String readyDeadline;
+
+  @JsonPropertyDescription("When the migration started (RFC 3339).")
+  public String startedAt;
+
+  @JsonPropertyDescription("When the migration ended (RFC 3339).")
+  public String completedAt;
+
+  @JsonPropertyDescription("The app's downtime: maintenance on to maintenance off.")
+  public Downtime downtime;
+
+  @JsonPropertyDescription("What maintenance changed, so that it can be undone exactly.")
+  public Maintenance maintenance;
+
+  @JsonPropertyDescription("Progress of the copy.")
+  public Progress progress;
+
+  @JsonPropertyDescription("Result of comparing source and destination.")
+  public Verification verification;
+
+  @JsonPropertyDescription("Result of promotion.")
+  public Promotion promotion;
+
+  /** One preparation check's outcome. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class CheckResult {
+    public String name;
+    public Severity severity;
+    public CheckOutcome result;
+    public String message;
+
+    @JsonPropertyDescription("How to fix a failed check.")
+    public String hint;
+
+    /** Whether a failure blocks the migration. */
+    public enum Severity {
+      Blocking,
+      Warning
+    }
+
+    /** What the check found; Error means it could not be run. */
+    public enum CheckOutcome {
+      Passed,
+      Failed,
+      Warning,
+      Error
+    }
+  }
+
+  /** The app's downtime. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Downtime {
+    public String startedAt;
+    public String endedAt;
+    public Long seconds;
+  }
+
+  /** What maintenance mode changed. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Maintenance {
+    public List<RecordedWorkload> workloads = new ArrayList<>();
+
+    @JsonPropertyDescription("Whether the source is currently fenced read-only.")
+    public Boolean sourceFenced;
+  }
+
+  /** A workload as it was before maintenance. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class RecordedWorkload {
+    @JsonPropertyDescription("Deployment, StatefulSet or CronJob.")
+    public String kind;
+
+    public String name;
+
+    @JsonPropertyDescription("Replicas before maintenance (Deployments and StatefulSets).")
+    public Integer replicas;
+
+    @JsonPropertyDescription("spec.suspend before maintenance (CronJobs).")
+    public Boolean suspend;
+  }
+
+  /** Copy progress. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Progress {
+    public Integer tablesTotal;
+    public Integer tablesDone;
+    public Long bytesTotal;
+    public Long bytesDone;
+    public Integer percent;
+
+    @JsonPropertyDescription("The PROGRESS column, e.g. 42%.")
+    public String display;
+
+    @JsonPropertyDescription("Name of the copy Job.")
+    public String jobName;
+
+    @JsonPropertyDescription("Streaming: replication lag in bytes.")
+    public Long lagBytes;
+
+    @JsonPropertyDescription("Streaming: replication lag in seconds.")
+    public Long lagSeconds;
+  }
+
+  /** Outcome of verification. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Verification {
+    public Integer tablesCompared;
+    public Integer sequencesCompared;
+    public List<Mismatch> mismatches;
+
+    /** A table or sequence that differs. */
+    public static class Mismatch {
+      public String table;
+      public String detail;
+    }
+  }
+
+  /** Outcome of promotion. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Promotion {
+    @JsonPropertyDescription("The key of the app's Secret that now holds the previous URL.")
+    public String aliasKey;
+
+    public String promotedAt;
+  }
+}
