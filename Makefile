@@ -62,15 +62,15 @@ images: build ## Build the container images (pause, postgres, coredns, operator)
 
 .PHONY: unit
 unit: ## *Test: pure unit tests
-	$(MVN) surefire:test
+	$(MVN) test
 
 .PHONY: it
 it: kube-api-test-binaries ## *IT: against a real kube-apiserver + etcd and real PostgreSQL servers
-	$(MVN) failsafe:integration-test@integration-tests failsafe:verify@integration-tests -DskipITs=false
+	$(MVN) test-compile failsafe:integration-test@integration-tests failsafe:verify@integration-tests -DskipITs=false
 
 .PHONY: e2e
 e2e: cluster-up install-local quickstart ## *E2E: the operator deployed from deploy/ on the local cluster
-	KUBECONFIG=$(KUBECONFIG_LOCAL) $(MVN) failsafe:integration-test@e2e-tests failsafe:verify@e2e-tests -DskipE2E=false
+	KUBECONFIG=$(KUBECONFIG_LOCAL) $(MVN) test-compile failsafe:integration-test@e2e-tests failsafe:verify@e2e-tests -DskipE2E=false
 
 .PHONY: kube-api-test-binaries
 kube-api-test-binaries: binaries ## Put kube-apiserver, etcd and kubectl where fabric8 kube-api-test looks for them

@@ -2,6 +2,7 @@ package io.pgmigration.operator.testing;
 
 import io.fabric8.kubernetes.client.Config;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
 import java.util.Map;
 
 /** Points a {@code @QuarkusTest}'s Kubernetes client at the shared real API server. */
@@ -9,12 +10,24 @@ public class KubeApiServerTestResource implements QuarkusTestResourceLifecycleMa
   @Override
   public Map<String, String> start() {
     Config config = Config.fromKubeconfig(KubeApiServers.kubeconfig());
-    return Map.of(
-        "quarkus.kubernetes-client.api-server-url", config.getMasterUrl(),
-        "quarkus.kubernetes-client.ca-cert-data", config.getCaCertData(),
-        "quarkus.kubernetes-client.client-cert-data", config.getClientCertData(),
-        "quarkus.kubernetes-client.client-key-data", config.getClientKeyData(),
-        "quarkus.kubernetes-client.client-key-algo", config.getClientKeyAlgo());
+    // A kubeconfig carries each credential either inline or as a file; pass on whichever it has.
+    Map<String, String> properties = new HashMap<>();
+    String prefix = "quarkus.kubernetes-client.";
+    properties.put(prefix + "api-server-url", config.getMasterUrl());
+    putIfSet(properties, prefix + "ca-cert-data", config.getCaCertData());
+    putIfSet(properties, prefix + "ca-cert-file", config.getCaCertFile());
+    putIfSet(properties, prefix + "client-cert-data", config.getClientCertData());
+    putIfSet(properties, prefix + "client-cert-file", config.getClientCertFile());
+    putIfSet(properties, prefix + "client-key-data", config.getClientKeyData());
+    putIfSet(properties, prefix + "client-key-file", config.getClientKeyFile());
+    putIfSet(properties, prefix + "client-key-algo", config.getClientKeyAlgo());
+    return properties;
+  }
+
+  private static void putIfSet(Map<String, String> properties, String key, String value) {
+    if (value != null) {
+      properties.put(key, value);
+    }
   }
 
   @Override
