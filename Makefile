@@ -88,7 +88,7 @@ cluster-down: ## Stop the cluster and remove every process, mount, interface and
 
 .PHONY: install-local
 install-local: images ## Install the operator from deploy/ with the locally built image
-	@hack/images/import.sh operator
+	@hack/images/import.sh --address $(CACHE_DIR)/cluster/containerd/containerd.sock operator
 	$(KUBECTL) apply -k hack/overlays/local
 	$(KUBECTL) -n pgmigration-system rollout restart deployment/pg-migration-operator
 	$(KUBECTL) -n pgmigration-system rollout status deployment/pg-migration-operator --timeout=180s

@@ -1,0 +1,176 @@
+package io.pgmigration.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import io.pgmigration.operator.api.v1alpha1.Conditions;
+import io.pgmigration.operator.api.v1alpha1.Phase;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.reconciler.ConditionWriter;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The quickstart on the local cluster, as {@code make e2e} sets it up: the operator installed from
+ * deploy/ running as a pod, the example app writing to its database through a Service DNS name, and
+ * the in-cluster operator writing the migration's status.
+ */
+class QuickstartE2E {
+  private static final String OPERATOR_NS = "pgmigration-system";
+  private static final String NS = "example-app";
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void connect() {
+    client = new KubernetesClientBuilder().build();
+  }
+
+  @AfterAll
+  static void close() {
+    client.close();
+  }
+
+  @Test
+  void operatorRunsAsAPodInstalledFromDeploy() {
+    Deployment operator =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(OPERATOR_NS)
+            .withName("pg-migration-operator")
+            .get();
+    assertThat(operator).as("deploy/ installs the operator Deployment").isNotNull();
+    assertThat(operator.getStatus().getAvailableReplicas()).isEqualTo(1);
+    Pod pod = operatorPod();
+    assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("pg-migration-operator");
+    assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+  }
+
+  @Test
+  void quickstartPodsAreRunning() {
+    for (String selector :
+        List.of(
+            "app.kubernetes.io/name=postgresql-clean-29349",
+            "app.kubernetes.io/name=postgresql-circular-11223",
+            "app.kubernetes.io/name=web",
+            "app.kubernetes.io/name=worker")) {
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .untilAsserted(
+              () -> {
+                List<Pod> pods = pods(selector);
+                assertThat(pods).as(selector).isNotEmpty();
+                assertThat(pods)
+                    .as(selector)
+                    .allSatisfy(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running"));
+              });
+    }
+    assertThat(pods("app.kubernetes.io/name=web")).hasSize(2);
+  }
+
+  @Test
+  void appWritesToPostgresThroughTheServiceDnsName() throws Exception {
+    String url =
+        new String(
+            Base64.getDecoder()
+                .decode(
+                    client
+                        .secrets()
+                        .inNamespace(NS)
+                        .withName("example-app-config")
+                        .get()
+                        .getData()
+                        .get("DATABASE_URL")),
+            StandardCharsets.UTF_8);
+    assertThat(URI.create(url).getHost()).isEqualTo("postgresql-clean-29349");
+
+    Pod web = pods("app.kubernetes.io/name=web").get(0);
+    String count = "psql \"$DATABASE_URL\" -qtAX -c 'SELECT count(*) FROM app_writes'";
+    long before = Long.parseLong(exec(web, count).trim());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> assertThat(Long.parseLong(exec(web, count).trim())).isGreaterThan(before));
+    // The seed data came through the image's initdb contract.
+    assertThat(exec(web, "psql \"$DATABASE_URL\" -qtAX -c 'SELECT count(*) FROM customers'").trim())
+        .isEqualTo("2000");
+  }
+
+  @Test
+  void inClusterOperatorWritesTheMigrationStatus() {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              PostgresMigration m =
+                  client
+                      .resources(PostgresMigration.class)
+                      .inNamespace(NS)
+                      .withName("example-app-migration")
+                      .get();
+              assertThat(m.getStatus()).isNotNull();
+              assertThat(m.getStatus().phase).isEqualTo(Phase.Pending);
+              assertThat(m.getStatus().observedGeneration)
+                  .isEqualTo(m.getMetadata().getGeneration());
+              assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.PREPARED)).isNotNull();
+            });
+    // No operator runs anywhere else, and the pod's log names the migration it reconciled.
+    String log =
+        client
+            .pods()
+            .inNamespace(OPERATOR_NS)
+            .withName(operatorPod().getMetadata().getName())
+            .getLog();
+    assertThat(log).contains("example-app/example-app-migration phase=Pending");
+  }
+
+  private static Pod operatorPod() {
+    List<Pod> pods =
+        client
+            .pods()
+            .inNamespace(OPERATOR_NS)
+            .withLabel("app.kubernetes.io/name", "pg-migration-operator")
+            .list()
+            .getItems();
+    assertThat(pods).hasSize(1);
+    return pods.get(0);
+  }
+
+  private static List<Pod> pods(String selector) {
+    String[] kv = selector.split("=");
+    return client.pods().inNamespace(NS).withLabel(kv[0], kv[1]).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+  }
+
+  private static String exec(Pod pod, String command) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (ExecWatch watch =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .writingOutput(out)
+            .writingError(err)
+            .exec("bash", "-c", command)) {
+      int code = watch.exitCode().get(30, TimeUnit.SECONDS);
+      assertThat(code).as("%s: %s", command, err.toString(StandardCharsets.UTF_8)).isZero();
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}
