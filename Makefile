@@ -20,7 +20,7 @@ demo: deps cluster-up install-local quickstart ## Build everything, start the lo
 	@hack/demo-watch.sh
 
 .PHONY: test
-test: deps build crds-check unit it e2e ## Every test tier: unit, integration (real API server, real PostgreSQL) and end-to-end (local cluster)
+test: deps build crds-check unit it e2e ## Every test tier: unit, integration (real API server) and end-to-end (local cluster)
 
 .PHONY: help
 help: ## Show this help
@@ -65,7 +65,7 @@ unit: ## *Test: pure unit tests
 	$(MVN) test
 
 .PHONY: it
-it: kube-api-test-binaries ## *IT: against a real kube-apiserver + etcd and real PostgreSQL servers
+it: kube-api-test-binaries ## *IT: against a real kube-apiserver + etcd (and real PostgreSQL where needed)
 	$(MVN) test-compile failsafe:integration-test@integration-tests failsafe:verify@integration-tests -DskipITs=false
 
 .PHONY: e2e
