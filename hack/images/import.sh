@@ -41,6 +41,11 @@ else
   done
 fi
 
+# unpacked_digest REF: the manifest digest of REF if containerd has it unpacked, else nothing.
+unpacked_digest() {
+  "${ctr_cmd[@]}" images check "name==$1" | awk 'NR > 1 && $NF == "true" { print $3 }'
+}
+
 for archive in "${archives[@]}"; do
   # buildah writes index.json on one line: one manifest, named by its ref.name annotation.
   index=$(tar -xOf "$archive" index.json)
@@ -49,12 +54,21 @@ for archive in "${archives[@]}"; do
   if [ -z "$ref" ] || [ -z "$digest" ]; then
     die "$archive: no image name or digest in its index.json"
   fi
-  current=$("${ctr_cmd[@]}" images ls "name==$ref" | awk 'NR > 1 { print $3 }')
-  if [ "$current" = "$digest" ]; then
+  # Present only if the same manifest is there and unpacked: the kubelet cannot start a container
+  # from an image whose layers were never unpacked into the snapshotter.
+  if [ "$(unpacked_digest "$ref")" = "$digest" ]; then
     echo "$ref: already imported (${digest:7:12})"
     continue
   fi
   start=$SECONDS
-  "${ctr_cmd[@]}" images import --all-platforms "$archive" >/dev/null
+  if ! "${ctr_cmd[@]}" images import --all-platforms "$archive" >/dev/null \
+      || [ "$(unpacked_digest "$ref")" != "$digest" ]; then
+    # containerd 1.6 can lose a shared parent layer's snapshot while the tag is replaced
+    # ("parent snapshot ... does not exist"); importing into a clean record works.
+    echo "$ref: import did not unpack; importing again" >&2
+    "${ctr_cmd[@]}" images rm "$ref" >/dev/null 2>&1 || true
+    "${ctr_cmd[@]}" images import --all-platforms "$archive" >/dev/null
+    [ "$(unpacked_digest "$ref")" = "$digest" ] || die "$ref: containerd did not unpack $archive"
+  fi
   echo "$ref: imported ${digest:7:12} in $((SECONDS - start))s"
 done

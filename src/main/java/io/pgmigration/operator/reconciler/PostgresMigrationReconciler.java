@@ -1,38 +1,51 @@
 package io.pgmigration.operator.reconciler;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
-import java.time.Clock;
+import io.pgmigration.operator.phase.PhaseMachine;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles {@link PostgresMigration}s: computes the next status with {@link PhaseMachine} and
- * patches it only when it changed.
+ * Reconciles {@link PostgresMigration}s: computes the next status with {@link PhaseMachine},
+ * patches it only when it changed, and records every phase change as an Event.
  */
 @ControllerConfiguration(name = "postgresmigration")
 public class PostgresMigrationReconciler implements Reconciler<PostgresMigration> {
   private static final Logger LOG = Logger.getLogger(PostgresMigrationReconciler.class);
-  private final Clock clock = Clock.systemUTC();
+  private final PhaseMachine machine = new PhaseMachine();
+  private final KubernetesClient client;
+
+  public PostgresMigrationReconciler(KubernetesClient client) {
+    this.client = client;
+  }
 
   @Override
   public UpdateControl<PostgresMigration> reconcile(
       PostgresMigration migration, Context<PostgresMigration> context) {
-    String before = Json.of(migration.getStatus());
-    PostgresMigrationStatus next = PhaseMachine.next(migration, clock.instant());
-    migration.setStatus(next);
-    if (before.equals(Json.of(next))) {
-      return UpdateControl.noUpdate();
+    Phase before = migration.getStatus() == null ? null : migration.getStatus().phase;
+    String previous = Json.of(migration.getStatus());
+    PhaseMachine.Result result = machine.next(migration, new LivePhaseContext(client));
+    migration.setStatus(result.status());
+    Phase after = result.status().phase;
+    if (after != before) {
+      LOG.infof(
+          "%s/%s phase=%s: %s",
+          migration.getMetadata().getNamespace(),
+          migration.getMetadata().getName(),
+          after,
+          result.status().message);
+      Events.phaseChanged(client, migration, before, after, result.status().message);
     }
-    LOG.infof(
-        "%s/%s phase=%s: %s",
-        migration.getMetadata().getNamespace(),
-        migration.getMetadata().getName(),
-        next.phase,
-        next.message);
-    return UpdateControl.patchStatus(migration);
+    UpdateControl<PostgresMigration> control =
+        previous.equals(Json.of(result.status()))
+            ? UpdateControl.noUpdate()
+            : UpdateControl.patchStatus(migration);
+    result.step().requeueAfter().ifPresent(control::rescheduleAfter);
+    return control;
   }
 }

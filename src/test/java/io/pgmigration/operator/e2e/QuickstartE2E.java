@@ -11,7 +11,8 @@ import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.reconciler.ConditionWriter;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
+import io.pgmigration.operator.phase.ConditionWriter;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -110,8 +111,12 @@ class QuickstartE2E {
         .isEqualTo("2000");
   }
 
+  /**
+   * The operator pod runs the preparation checks against both databases through their Service DNS
+   * names and finds the quickstart ready to start.
+   */
   @Test
-  void inClusterOperatorWritesTheMigrationStatus() {
+  void inClusterOperatorPreparesTheMigration() {
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
@@ -123,10 +128,17 @@ class QuickstartE2E {
                       .withName("example-app-migration")
                       .get();
               assertThat(m.getStatus()).isNotNull();
-              assertThat(m.getStatus().phase).isEqualTo(Phase.Pending);
+              assertThat(m.getStatus().phase).as(m.getStatus().message).isEqualTo(Phase.Ready);
               assertThat(m.getStatus().observedGeneration)
                   .isEqualTo(m.getMetadata().getGeneration());
-              assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.PREPARED)).isNotNull();
+              assertThat(m.getStatus().checks)
+                  .allSatisfy(
+                      c ->
+                          assertThat(c.result)
+                              .as(c.name + ": " + c.message)
+                              .isEqualTo(CheckOutcome.Passed));
+              assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.PREPARED).getStatus())
+                  .isEqualTo("True");
             });
     // No operator runs anywhere else, and the pod's log names the migration it reconciled.
     String log =
@@ -135,7 +147,7 @@ class QuickstartE2E {
             .inNamespace(OPERATOR_NS)
             .withName(operatorPod().getMetadata().getName())
             .getLog();
-    assertThat(log).contains("example-app/example-app-migration phase=Pending");
+    assertThat(log).contains("example-app/example-app-migration phase=Ready");
   }
 
   private static Pod operatorPod() {

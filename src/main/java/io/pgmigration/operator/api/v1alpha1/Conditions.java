@@ -19,8 +19,14 @@ public final class Conditions {
 
   /** Condition reasons. */
   public static final class Reason {
-    public static final String ACCEPTED = "Accepted";
-    public static final String NOT_IMPLEMENTED = "NotImplemented";
+    public static final String RUNNING = "Running";
+    public static final String CHECKS_PASSED = "ChecksPassed";
+    public static final String CHECKS_FAILED = "ChecksFailed";
+    public static final String WAITING_FOR_START = "WaitingForStart";
+    public static final String START_NOT_AVAILABLE = "StartNotAvailable";
+    public static final String EXPIRED = "ReadyWindowExpired";
+    public static final String CANCELLED = "Cancelled";
+    public static final String SPEC_CHANGED = "SpecChanged";
 
     private Reason() {}
   }

@@ -29,6 +29,16 @@ public class PostgresMigrationStatus {
   @JsonPropertyDescription("One entry per preparation check.")
   public List<CheckResult> checks;
 
+  @JsonPropertyDescription(
+      "When the current round of preparation started (RFC 3339); checks that may only be"
+          + " waiting for a database or Secret to appear are retried for a while after it.")
+  public String preparingSince;
+
+  @JsonPropertyDescription(
+      "Hash of the spec, without its gates (start, promote, cancel, destroySource), that the"
+          + " checks ran against; a different spec is prepared again.")
+  public String preparedSpecHash;
+
   @JsonPropertyDescription("When the ready window ends (RFC 3339).")
   public String readyDeadline;
 

@@ -1,4 +1,4 @@
-package io.pgmigration.operator.reconciler;
+package io.pgmigration.operator.phase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pgmigration.operator.reconciler;
+package io.pgmigration.operator.phase;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

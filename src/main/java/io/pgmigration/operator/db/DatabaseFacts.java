@@ -1,0 +1,52 @@
+package io.pgmigration.operator.db;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the preparation checks need to know about one database, read in one read-only session.
+ *
+ * @param serverVersionNum e.g. 150004 for 15.4
+ * @param serverVersion the human form, e.g. "15.4"
+ * @param systemIdentifier the pg_control system identifier, or null when the user may not read it;
+ *     equal on two URIs means the same server, whatever host name each URI uses
+ * @param database current_database()
+ * @param userTables schema-qualified user tables (not in pg_catalog, information_schema, pg_toast)
+ * @param installedExtensions name to version, without plpgsql (always there)
+ * @param availableExtensions extensions the server can install (pg_available_extensions)
+ * @param databaseBytes pg_database_size(current_database())
+ * @param walLevel the wal_level setting
+ * @param maxReplicationSlots max_replication_slots
+ * @param usedReplicationSlots rows in pg_replication_slots
+ * @param maxWalSenders max_wal_senders
+ * @param usedWalSenders rows in pg_stat_replication
+ * @param canReplicate the user is superuser or has REPLICATION
+ * @param tablesWithoutReplicaIdentity user tables with neither a primary key nor a replica identity
+ *     index or FULL
+ * @param largeObjects rows in pg_largeobject_metadata
+ * @param unloggedTables user tables that are UNLOGGED
+ */
+public record DatabaseFacts(
+    int serverVersionNum,
+    String serverVersion,
+    String systemIdentifier,
+    String database,
+    List<String> userTables,
+    Map<String, String> installedExtensions,
+    List<String> availableExtensions,
+    long databaseBytes,
+    String walLevel,
+    int maxReplicationSlots,
+    int usedReplicationSlots,
+    int maxWalSenders,
+    int usedWalSenders,
+    boolean canReplicate,
+    List<String> tablesWithoutReplicaIdentity,
+    long largeObjects,
+    List<String> unloggedTables) {
+
+  /** The major version, e.g. 15. */
+  public int majorVersion() {
+    return serverVersionNum / 10000;
+  }
+}

@@ -1,0 +1,132 @@
+package io.pgmigration.operator.db;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/** Reads {@link DatabaseFacts} over JDBC in a read-only transaction. Changes nothing. */
+public final class DatabaseProbe {
+  private static final String USER_SCHEMAS =
+      "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
+          + " AND n.nspname NOT LIKE 'pg_temp%'";
+
+  private static final Driver DRIVER = new org.postgresql.Driver();
+
+  private DatabaseProbe() {}
+
+  /** Opens a connection with short timeouts, so an unreachable server fails fast. */
+  public static Connection connect(PostgresUri uri) throws SQLException {
+    Properties p = uri.jdbcProperties();
+    p.putIfAbsent("connectTimeout", "10");
+    p.putIfAbsent("socketTimeout", "60");
+    p.putIfAbsent("ApplicationName", "pg-migration-operator");
+    // The driver itself, not DriverManager: DriverManager only offers drivers registered by the
+    // caller's class loader, which fails under Quarkus' and the tests' class loaders alike.
+    Connection c = DRIVER.connect(uri.jdbcUrl(), p);
+    if (c == null) {
+      throw new SQLException("the PostgreSQL driver does not accept " + uri.jdbcUrl());
+    }
+    return c;
+  }
+
+  /** Reads the facts of the database {@code uri} names. */
+  public static DatabaseFacts probe(PostgresUri uri) throws SQLException {
+    try (Connection c = connect(uri)) {
+      // Autocommit, so a query the user may not run (pg_control_system) does not abort the rest.
+      c.setReadOnly(true);
+      try (Statement s = c.createStatement()) {
+        DatabaseFacts facts =
+            new DatabaseFacts(
+                Integer.parseInt(one(s, "SHOW server_version_num")),
+                one(s, "SHOW server_version"),
+                optional(s, "SELECT system_identifier::text FROM pg_control_system()"),
+                one(s, "SELECT current_database()"),
+                list(
+                    s,
+                    "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relkind IN ('r', 'p') AND "
+                        + USER_SCHEMAS
+                        + " ORDER BY 1"),
+                map(
+                    s,
+                    "SELECT extname, extversion FROM pg_extension WHERE extname <> 'plpgsql'"
+                        + " ORDER BY 1"),
+                list(s, "SELECT name FROM pg_available_extensions ORDER BY 1"),
+                Long.parseLong(one(s, "SELECT pg_database_size(current_database())")),
+                one(s, "SHOW wal_level"),
+                Integer.parseInt(one(s, "SHOW max_replication_slots")),
+                Integer.parseInt(one(s, "SELECT count(*) FROM pg_replication_slots")),
+                Integer.parseInt(one(s, "SHOW max_wal_senders")),
+                Integer.parseInt(one(s, "SELECT count(*) FROM pg_stat_replication")),
+                Boolean.parseBoolean(
+                    one(
+                        s,
+                        "SELECT (rolsuper OR rolreplication)::text FROM pg_roles"
+                            + " WHERE rolname = current_user")),
+                list(
+                    s,
+                    "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relkind = 'r' AND "
+                        + USER_SCHEMAS
+                        + " AND c.relreplident <> 'f'"
+                        + " AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid"
+                        + "   AND (i.indisprimary OR (c.relreplident = 'i' AND i.indisreplident)))"
+                        + " ORDER BY 1"),
+                Long.parseLong(one(s, "SELECT count(*) FROM pg_largeobject_metadata")),
+                list(
+                    s,
+                    "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relkind = 'r' AND c.relpersistence = 'u' AND "
+                        + USER_SCHEMAS
+                        + " ORDER BY 1"));
+        return facts;
+      }
+    }
+  }
+
+  private static String one(Statement s, String sql) throws SQLException {
+    try (ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getString(1);
+    }
+  }
+
+  /** One value, or null when the user may not run the query. */
+  private static String optional(Statement s, String sql) {
+    try {
+      return one(s, sql);
+    } catch (SQLException e) {
+      return null;
+    }
+  }
+
+  private static List<String> list(Statement s, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet r = s.executeQuery(sql)) {
+      while (r.next()) {
+        out.add(r.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> map(Statement s, String sql) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (ResultSet r = s.executeQuery(sql)) {
+      while (r.next()) {
+        out.put(r.getString(1), r.getString(2));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,27 @@
+package io.pgmigration.operator.phase;
+
+import io.pgmigration.operator.api.v1alpha1.Conditions;
+import io.pgmigration.operator.api.v1alpha1.Phase;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+
+/** Cancellation before the migration starts: nothing has been touched, so nothing is undone. */
+final class Cancellation {
+  private Cancellation() {}
+
+  static Step cancel(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
+    Transitions.moveTo(
+        status,
+        Phase.Cancelled,
+        "Cancelled by spec.cancel before the migration started; nothing was touched.");
+    Transitions.condition(
+        m,
+        status,
+        Conditions.Type.READY,
+        false,
+        Conditions.Reason.CANCELLED,
+        "The migration was cancelled.",
+        ctx.now());
+    return Step.waitForChange();
+  }
+}

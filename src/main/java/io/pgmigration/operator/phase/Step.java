@@ -1,0 +1,25 @@
+package io.pgmigration.operator.phase;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What a handler decided besides the new status: when to look at the migration again, or never
+ * (until the user changes it).
+ */
+public record Step(Optional<Duration> requeueAfter) {
+  /** Nothing to do until the migration changes. */
+  public static Step waitForChange() {
+    return new Step(Optional.empty());
+  }
+
+  /** Look again after {@code delay}. */
+  public static Step after(Duration delay) {
+    return new Step(Optional.of(delay));
+  }
+
+  /** Continue with the next phase right away. */
+  public static Step now() {
+    return after(Duration.ofSeconds(1));
+  }
+}

@@ -1,0 +1,41 @@
+package io.pgmigration.operator.phase;
+
+import io.pgmigration.operator.api.v1alpha1.Phase;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import java.time.Instant;
+
+/** Moves a migration between phases, refusing any move its phase does not allow. */
+final class Transitions {
+  private Transitions() {}
+
+  static void moveTo(PostgresMigrationStatus status, Phase next, String message) {
+    if (!status.phase.canMoveTo(next)) {
+      throw new IllegalStateException("illegal transition " + status.phase + " -> " + next);
+    }
+    status.phase = next;
+    status.message = message;
+  }
+
+  /** Moves to Preparing and starts the clock of this round of preparation. */
+  static void startPreparing(PostgresMigrationStatus status, String message, Instant now) {
+    moveTo(status, Phase.Preparing, message);
+    status.preparingSince = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+  }
+
+  static long generation(PostgresMigration m) {
+    Long g = m.getMetadata().getGeneration();
+    return g == null ? 0 : g;
+  }
+
+  static void condition(
+      PostgresMigration m,
+      PostgresMigrationStatus status,
+      String type,
+      boolean value,
+      String reason,
+      String message,
+      Instant now) {
+    ConditionWriter.set(status, type, value, reason, message, generation(m), now);
+  }
+}

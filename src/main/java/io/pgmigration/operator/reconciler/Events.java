@@ -1,0 +1,61 @@
+package io.pgmigration.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pgmigration.operator.api.v1alpha1.Phase;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import org.jboss.logging.Logger;
+
+/** Kubernetes Events for phase changes, so {@code kubectl describe} tells the story. */
+final class Events {
+  private static final Logger LOG = Logger.getLogger(Events.class);
+  private static final String COMPONENT = "pg-migration-operator";
+  private static final EnumSet<Phase> WARNINGS =
+      EnumSet.of(Phase.PrepareFailed, Phase.Failed, Phase.Expired);
+
+  private Events() {}
+
+  /** Records a move to {@code to}; best effort, since an event must never stop a migration. */
+  static void phaseChanged(
+      KubernetesClient client, PostgresMigration m, Phase from, Phase to, String message) {
+    String ns = m.getMetadata().getNamespace();
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withGenerateName(m.getMetadata().getName() + ".")
+            .withNamespace(ns)
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withApiVersion(m.getApiVersion())
+            .withKind(m.getKind())
+            .withName(m.getMetadata().getName())
+            .withNamespace(ns)
+            .withUid(m.getMetadata().getUid())
+            .endInvolvedObject()
+            .withType(WARNINGS.contains(to) ? "Warning" : "Normal")
+            .withReason(to.name())
+            .withMessage((from == null ? "" : from + " -> " + to + ": ") + message)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .endSource()
+            .withReportingComponent(COMPONENT)
+            .withReportingInstance(System.getenv().getOrDefault("HOSTNAME", COMPONENT))
+            .build();
+    try {
+      client.v1().events().inNamespace(ns).resource(event).create();
+    } catch (KubernetesClientException e) {
+      LOG.warnf(
+          "%s/%s phase=%s: could not record an event: %s",
+          ns, m.getMetadata().getName(), to, e.getMessage());
+    }
+  }
+}

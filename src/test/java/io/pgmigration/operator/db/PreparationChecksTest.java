@@ -1,0 +1,225 @@
+package io.pgmigration.operator.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
+import io.pgmigration.operator.db.PreparationChecks.AppUrl;
+import io.pgmigration.operator.db.PreparationChecks.Found;
+import io.pgmigration.operator.db.PreparationChecks.Inputs;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PreparationChecksTest {
+  private static final PostgresUri SRC = PostgresUri.parse("postgres://app:pw@source:5432/app");
+  private static final PostgresUri DST =
+      PostgresUri.parse("postgres://app:pw@destination:5432/app");
+
+  private static DatabaseFacts facts(String id, List<String> tables, Map<String, String> ext) {
+    return new DatabaseFacts(
+        150004,
+        "15.4",
+        id,
+        "app",
+        tables,
+        ext,
+        List.of("plpgsql", "hstore", "pg_trgm"),
+        10L << 20,
+        "replica",
+        10,
+        0,
+        10,
+        0,
+        false,
+        List.of(),
+        0,
+        List.of());
+  }
+
+  private static Inputs inputs(DatabaseFacts src, DatabaseFacts dst) {
+    return new Inputs(
+        Method.Snapshot,
+        "Secret s, key DATABASE_URL",
+        Found.of(SRC),
+        "Secret d, key DATABASE_URL",
+        Found.of(DST),
+        Found.of(src),
+        Found.of(dst),
+        null,
+        List.of(),
+        "Secret app, key DATABASE_URL",
+        Found.of(AppUrl.POINTS_TO_SOURCE));
+  }
+
+  private static CheckResult named(List<CheckResult> checks, String name) {
+    return checks.stream().filter(c -> c.name.equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aCleanSetupPassesEveryCheck() {
+    List<CheckResult> checks =
+        PreparationChecks.evaluate(
+            inputs(facts("1", List.of("public.a"), Map.of()), facts("2", List.of(), Map.of())));
+    assertThat(checks)
+        .allSatisfy(c -> assertThat(c.result).as(c.name).isEqualTo(CheckOutcome.Passed));
+    assertThat(checks).extracting(c -> c.name).doesNotContain(PreparationChecks.WAL_LEVEL);
+    assertThat(PreparationChecks.blocked(checks)).isFalse();
+    assertThat(PreparationChecks.summary(checks))
+        .isEqualTo("All " + checks.size() + " checks passed");
+  }
+
+  @Test
+  void everyFailureIsReportedAtOnceWithAHint() {
+    List<CheckResult> checks =
+        PreparationChecks.evaluate(
+            inputs(
+                facts("1", List.of(), Map.of("postgis", "3.3")),
+                facts("2", List.of("public.leftover"), Map.of())));
+    assertThat(named(checks, PreparationChecks.DESTINATION_EMPTY).message)
+        .contains("public.leftover");
+    assertThat(named(checks, PreparationChecks.EXTENSIONS).message).contains("postgis");
+    assertThat(checks)
+        .filteredOn(c -> c.result != CheckOutcome.Passed)
+        .allSatisfy(c -> assertThat(c.hint).isNotBlank());
+    assertThat(PreparationChecks.summary(checks))
+        .isEqualTo("Found 2 blocking issues and 0 warnings: DestinationEmpty, Extensions");
+  }
+
+  @Test
+  void theSameServerUnderTwoNamesIsRefused() {
+    List<CheckResult> checks =
+        PreparationChecks.evaluate(
+            inputs(facts("42", List.of(), Map.of()), facts("42", List.of(), Map.of())));
+    assertThat(named(checks, PreparationChecks.DISTINCT_DATABASES).result)
+        .isEqualTo(CheckOutcome.Failed);
+  }
+
+  @Test
+  void anOlderDestinationIsRefused() {
+    DatabaseFacts src = facts("1", List.of(), Map.of());
+    DatabaseFacts old =
+        new DatabaseFacts(
+            140010, "14.10", "2", "app", List.of(), Map.of(), List.of(), 0, "replica", 10, 0, 10, 0,
+            false, List.of(), 0, List.of());
+    assertThat(
+            named(PreparationChecks.evaluate(inputs(src, old)), PreparationChecks.SERVER_VERSION)
+                .message)
+        .contains("older than the source's 15.4");
+  }
+
+  @Test
+  void anUnreachableServerMakesItsDependentChecksErrorsNotGuesses() {
+    Inputs in =
+        new Inputs(
+            Method.Snapshot,
+            "s",
+            Found.of(SRC),
+            "d",
+            Found.of(DST),
+            Found.of(facts("1", List.of(), Map.of())),
+            Found.problem("Connection refused"),
+            null,
+            List.of(),
+            "a",
+            Found.of(AppUrl.POINTS_TO_SOURCE));
+    List<CheckResult> checks = PreparationChecks.evaluate(in);
+    assertThat(named(checks, PreparationChecks.DESTINATION_REACHABLE).message)
+        .isEqualTo("cannot connect to app@destination:5432/app: Connection refused");
+    assertThat(named(checks, PreparationChecks.DESTINATION_EMPTY).result)
+        .isEqualTo(CheckOutcome.Error);
+    assertThat(named(checks, PreparationChecks.EXTENSIONS).result).isEqualTo(CheckOutcome.Error);
+  }
+
+  @Test
+  void missingSecretsAndWorkloadsAreNamed() {
+    Inputs in =
+        new Inputs(
+            Method.Snapshot,
+            "Secret gone, key DATABASE_URL",
+            Found.problem("the Secret does not exist in namespace ns"),
+            "d",
+            Found.of(DST),
+            Found.problem("no usable URI"),
+            Found.of(facts("2", List.of(), Map.of())),
+            null,
+            List.of("StatefulSet db"),
+            "Secret app, key DATABASE_URL",
+            Found.problem("the Secret has no key DATABASE_URL"));
+    List<CheckResult> checks = PreparationChecks.evaluate(in);
+    assertThat(named(checks, PreparationChecks.SOURCE_SECRET).message)
+        .isEqualTo("Secret gone, key DATABASE_URL: the Secret does not exist in namespace ns");
+    assertThat(named(checks, PreparationChecks.WORKLOADS).message)
+        .isEqualTo("not found: StatefulSet db");
+    assertThat(named(checks, PreparationChecks.APP_DATABASE_URL).result)
+        .isEqualTo(CheckOutcome.Failed);
+  }
+
+  @Test
+  void anAppPointingElsewhereIsAWarning() {
+    Inputs base = inputs(facts("1", List.of(), Map.of()), facts("2", List.of(), Map.of()));
+    Inputs in =
+        new Inputs(
+            base.method(),
+            base.sourceSecretRef(),
+            base.source(),
+            base.destinationSecretRef(),
+            base.destination(),
+            base.sourceFacts(),
+            base.destinationFacts(),
+            1L << 30,
+            List.of(),
+            base.appSecretRef(),
+            Found.of(AppUrl.POINTS_ELSEWHERE));
+    List<CheckResult> checks = PreparationChecks.evaluate(in);
+    assertThat(named(checks, PreparationChecks.APP_DATABASE_URL).result)
+        .isEqualTo(CheckOutcome.Warning);
+    assertThat(PreparationChecks.blocked(checks)).isFalse();
+  }
+
+  @Test
+  void aSmallDestinationVolumeIsAWarning() {
+    Inputs base = inputs(facts("1", List.of(), Map.of()), facts("2", List.of(), Map.of()));
+    Inputs in =
+        new Inputs(
+            base.method(),
+            base.sourceSecretRef(),
+            base.source(),
+            base.destinationSecretRef(),
+            base.destination(),
+            base.sourceFacts(),
+            base.destinationFacts(),
+            11L << 20,
+            List.of(),
+            base.appSecretRef(),
+            base.appUrl());
+    assertThat(named(PreparationChecks.evaluate(in), PreparationChecks.DESTINATION_CAPACITY).result)
+        .isEqualTo(CheckOutcome.Warning);
+  }
+
+  @Test
+  void streamingAddsItsOwnChecks() {
+    Inputs base = inputs(facts("1", List.of(), Map.of()), facts("2", List.of(), Map.of()));
+    Inputs in =
+        new Inputs(
+            Method.Streaming,
+            base.sourceSecretRef(),
+            base.source(),
+            base.destinationSecretRef(),
+            base.destination(),
+            base.sourceFacts(),
+            base.destinationFacts(),
+            null,
+            List.of(),
+            base.appSecretRef(),
+            base.appUrl());
+    List<CheckResult> checks = PreparationChecks.evaluate(in);
+    assertThat(named(checks, PreparationChecks.WAL_LEVEL).message)
+        .isEqualTo("wal_level is replica on the source");
+    assertThat(named(checks, PreparationChecks.REPLICATION_PRIVILEGE).result)
+        .isEqualTo(CheckOutcome.Failed);
+    assertThat(named(checks, PreparationChecks.LARGE_OBJECTS).result)
+        .isEqualTo(CheckOutcome.Passed);
+  }
+}
