@@ -34,7 +34,8 @@ deps: ## Install the Debian packages the cluster and tests need (idempotent)
 
 .PHONY: build
 build: ## Compile, check formatting and package the operator (target/quarkus-app)
-	$(MVN) package -DskipTests
+	@echo "==> building the operator (mvn package)"
+	@$(MVN) -q package -DskipTests
 	@hack/crd-columns.py target/kubernetes/$(CRD) $(CRD_COLUMNS)
 
 .PHONY: format
@@ -79,7 +80,7 @@ kube-api-test-binaries: binaries ## Put kube-apiserver, etcd and kubectl where f
 ##@ Local cluster
 
 .PHONY: cluster-up
-cluster-up: deps binaries ## Start the single-node cluster (export KUBECONFIG=~/.cache/pg-migration-operator/cluster/admin.kubeconfig)
+cluster-up: ## Start the single-node cluster (export KUBECONFIG=~/.cache/pg-migration-operator/cluster/admin.kubeconfig)
 	@hack/cluster/up.sh
 
 .PHONY: cluster-down
@@ -89,9 +90,10 @@ cluster-down: ## Stop the cluster and remove every process, mount, interface and
 .PHONY: install-local
 install-local: images ## Install the operator from deploy/ with the locally built image
 	@hack/images/import.sh --address $(CACHE_DIR)/cluster/containerd/containerd.sock operator
-	$(KUBECTL) apply -k hack/overlays/local
-	$(KUBECTL) -n pgmigration-system rollout restart deployment/pg-migration-operator
-	$(KUBECTL) -n pgmigration-system rollout status deployment/pg-migration-operator --timeout=180s
+	@echo "==> installing the operator: kubectl apply -k deploy/ (with the local image)"
+	@$(KUBECTL) apply -k hack/overlays/local
+	@$(KUBECTL) -n pgmigration-system rollout restart deployment/pg-migration-operator >/dev/null
+	@$(KUBECTL) -n pgmigration-system rollout status deployment/pg-migration-operator --timeout=180s
 
 .PHONY: quickstart
 quickstart: ## (Re)create examples/quickstart/ on the local cluster, with locally built images
