@@ -1,9 +1,12 @@
 package io.pgmigration.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
@@ -144,38 +147,27 @@ final class LivePhaseContext implements PhaseContext {
     }
     if (spec.app.maintenance != null && spec.app.maintenance.selector != null) {
       LabelSelector selector = spec.app.maintenance.selector;
-      int selected =
-          client
-                  .apps()
-                  .deployments()
-                  .inNamespace(ns)
-                  .withLabelSelector(selector)
-                  .list()
-                  .getItems()
-                  .size()
-              + client
-                  .apps()
-                  .statefulSets()
-                  .inNamespace(ns)
-                  .withLabelSelector(selector)
-                  .list()
-                  .getItems()
-                  .size()
-              + client
-                  .batch()
-                  .v1()
-                  .cronjobs()
-                  .inNamespace(ns)
-                  .withLabelSelector(selector)
-                  .list()
-                  .getItems()
-                  .size();
+      int selected = 0;
+      for (Class<? extends HasMetadata> kind :
+          List.of(Deployment.class, StatefulSet.class, CronJob.class)) {
+        selected += count(ns, kind, selector);
+      }
       if (selected == 0) {
         missing.add(
             "any Deployment, StatefulSet or CronJob matching spec.app.maintenance.selector");
       }
     }
     return missing;
+  }
+
+  private <T extends HasMetadata> int count(String ns, Class<T> kind, LabelSelector selector) {
+    return client
+        .resources(kind)
+        .inNamespace(ns)
+        .withLabelSelector(selector)
+        .list()
+        .getItems()
+        .size();
   }
 
   private boolean workloadExists(String ns, WorkloadRef w) {

@@ -38,19 +38,40 @@ class PreparationChecksTest {
         List.of());
   }
 
+  /** Inputs of a clean setup, each field changeable by a test. */
+  private static final class In {
+    Method method = Method.Snapshot;
+    Found<PostgresUri> source = Found.of(SRC);
+    Found<DatabaseFacts> sourceFacts = Found.of(facts("1", List.of(), Map.of()));
+    Found<DatabaseFacts> destinationFacts = Found.of(facts("2", List.of(), Map.of()));
+    Long capacity;
+    List<String> missingWorkloads = List.of();
+    Found<AppUrl> appUrl = Found.of(AppUrl.POINTS_TO_SOURCE);
+
+    In withFacts(DatabaseFacts src, DatabaseFacts dst) {
+      sourceFacts = Found.of(src);
+      destinationFacts = Found.of(dst);
+      return this;
+    }
+
+    Inputs build() {
+      return new Inputs(
+          method,
+          "Secret s, key DATABASE_URL",
+          source,
+          "Secret d, key DATABASE_URL",
+          Found.of(DST),
+          sourceFacts,
+          destinationFacts,
+          capacity,
+          missingWorkloads,
+          "Secret app, key DATABASE_URL",
+          appUrl);
+    }
+  }
+
   private static Inputs inputs(DatabaseFacts src, DatabaseFacts dst) {
-    return new Inputs(
-        Method.Snapshot,
-        "Secret s, key DATABASE_URL",
-        Found.of(SRC),
-        "Secret d, key DATABASE_URL",
-        Found.of(DST),
-        Found.of(src),
-        Found.of(dst),
-        null,
-        List.of(),
-        "Secret app, key DATABASE_URL",
-        Found.of(AppUrl.POINTS_TO_SOURCE));
+    return new In().withFacts(src, dst).build();
   }
 
   private static CheckResult named(List<CheckResult> checks, String name) {
@@ -111,20 +132,9 @@ class PreparationChecksTest {
 
   @Test
   void anUnreachableServerMakesItsDependentChecksErrorsNotGuesses() {
-    Inputs in =
-        new Inputs(
-            Method.Snapshot,
-            "s",
-            Found.of(SRC),
-            "d",
-            Found.of(DST),
-            Found.of(facts("1", List.of(), Map.of())),
-            Found.problem("Connection refused"),
-            null,
-            List.of(),
-            "a",
-            Found.of(AppUrl.POINTS_TO_SOURCE));
-    List<CheckResult> checks = PreparationChecks.evaluate(in);
+    In in = new In();
+    in.destinationFacts = Found.problem("Connection refused");
+    List<CheckResult> checks = PreparationChecks.evaluate(in.build());
     assertThat(named(checks, PreparationChecks.DESTINATION_REACHABLE).message)
         .isEqualTo("cannot connect to app@destination:5432/app: Connection refused");
     assertThat(named(checks, PreparationChecks.DESTINATION_EMPTY).result)
@@ -134,45 +144,28 @@ class PreparationChecksTest {
 
   @Test
   void missingSecretsAndWorkloadsAreNamed() {
-    Inputs in =
-        new Inputs(
-            Method.Snapshot,
-            "Secret gone, key DATABASE_URL",
-            Found.problem("the Secret does not exist in namespace ns"),
-            "d",
-            Found.of(DST),
-            Found.problem("no usable URI"),
-            Found.of(facts("2", List.of(), Map.of())),
-            null,
-            List.of("StatefulSet db"),
-            "Secret app, key DATABASE_URL",
-            Found.problem("the Secret has no key DATABASE_URL"));
-    List<CheckResult> checks = PreparationChecks.evaluate(in);
+    In in = new In();
+    in.source = Found.problem("the Secret does not exist in namespace ns");
+    in.sourceFacts = Found.problem("no usable URI");
+    in.missingWorkloads = List.of("StatefulSet db");
+    in.appUrl = Found.problem("the Secret has no key DATABASE_URL");
+    List<CheckResult> checks = PreparationChecks.evaluate(in.build());
     assertThat(named(checks, PreparationChecks.SOURCE_SECRET).message)
-        .isEqualTo("Secret gone, key DATABASE_URL: the Secret does not exist in namespace ns");
+        .isEqualTo("Secret s, key DATABASE_URL: the Secret does not exist in namespace ns");
+    assertThat(named(checks, PreparationChecks.SOURCE_REACHABLE).result)
+        .isEqualTo(CheckOutcome.Error);
     assertThat(named(checks, PreparationChecks.WORKLOADS).message)
         .isEqualTo("not found: StatefulSet db");
     assertThat(named(checks, PreparationChecks.APP_DATABASE_URL).result)
         .isEqualTo(CheckOutcome.Failed);
+    assertThat(PreparationChecks.mayResolveItself(checks)).isTrue();
   }
 
   @Test
   void anAppPointingElsewhereIsAWarning() {
-    Inputs base = inputs(facts("1", List.of(), Map.of()), facts("2", List.of(), Map.of()));
-    Inputs in =
-        new Inputs(
-            base.method(),
-            base.sourceSecretRef(),
-            base.source(),
-            base.destinationSecretRef(),
-            base.destination(),
-            base.sourceFacts(),
-            base.destinationFacts(),
-            1L << 30,
-            List.of(),
-            base.appSecretRef(),
-            Found.of(AppUrl.POINTS_ELSEWHERE));
-    List<CheckResult> checks = PreparationChecks.evaluate(in);
+    In in = new In();
+    in.appUrl = Found.of(AppUrl.POINTS_ELSEWHERE);
+    List<CheckResult> checks = PreparationChecks.evaluate(in.build());
     assertThat(named(checks, PreparationChecks.APP_DATABASE_URL).result)
         .isEqualTo(CheckOutcome.Warning);
     assertThat(PreparationChecks.blocked(checks)).isFalse();
@@ -180,46 +173,30 @@ class PreparationChecksTest {
 
   @Test
   void aSmallDestinationVolumeIsAWarning() {
-    Inputs base = inputs(facts("1", List.of(), Map.of()), facts("2", List.of(), Map.of()));
-    Inputs in =
-        new Inputs(
-            base.method(),
-            base.sourceSecretRef(),
-            base.source(),
-            base.destinationSecretRef(),
-            base.destination(),
-            base.sourceFacts(),
-            base.destinationFacts(),
-            11L << 20,
-            List.of(),
-            base.appSecretRef(),
-            base.appUrl());
-    assertThat(named(PreparationChecks.evaluate(in), PreparationChecks.DESTINATION_CAPACITY).result)
+    In in = new In();
+    in.capacity = 11L << 20;
+    assertThat(
+            named(PreparationChecks.evaluate(in.build()), PreparationChecks.DESTINATION_CAPACITY)
+                .result)
         .isEqualTo(CheckOutcome.Warning);
+    in.capacity = 1L << 30;
+    assertThat(
+            named(PreparationChecks.evaluate(in.build()), PreparationChecks.DESTINATION_CAPACITY)
+                .result)
+        .isEqualTo(CheckOutcome.Passed);
   }
 
   @Test
   void streamingAddsItsOwnChecks() {
-    Inputs base = inputs(facts("1", List.of(), Map.of()), facts("2", List.of(), Map.of()));
-    Inputs in =
-        new Inputs(
-            Method.Streaming,
-            base.sourceSecretRef(),
-            base.source(),
-            base.destinationSecretRef(),
-            base.destination(),
-            base.sourceFacts(),
-            base.destinationFacts(),
-            null,
-            List.of(),
-            base.appSecretRef(),
-            base.appUrl());
-    List<CheckResult> checks = PreparationChecks.evaluate(in);
+    In in = new In();
+    in.method = Method.Streaming;
+    List<CheckResult> checks = PreparationChecks.evaluate(in.build());
     assertThat(named(checks, PreparationChecks.WAL_LEVEL).message)
         .isEqualTo("wal_level is replica on the source");
     assertThat(named(checks, PreparationChecks.REPLICATION_PRIVILEGE).result)
         .isEqualTo(CheckOutcome.Failed);
     assertThat(named(checks, PreparationChecks.LARGE_OBJECTS).result)
         .isEqualTo(CheckOutcome.Passed);
+    assertThat(PreparationChecks.mayResolveItself(checks)).isFalse();
   }
 }

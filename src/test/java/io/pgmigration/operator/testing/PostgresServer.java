@@ -155,15 +155,7 @@ public final class PostgresServer implements AutoCloseable {
       return;
     }
     try {
-      asPostgres(
-          List.of(
-              bin.resolve("pg_ctl").toString(),
-              "-D",
-              dir.resolve("data").toString(),
-              "-m",
-              "immediate",
-              "-w",
-              "stop"));
+      stop();
     } catch (RuntimeException e) {
       // Already stopped (a test stopped it on purpose).
     }
