@@ -244,7 +244,7 @@ build_pause() {
 # coredns: the static binary, allowed to bind port 53 as uid 65532 (as upstream's image).
 inputs_coredns() {
   [ -x "$COREDNS_BIN/coredns" ] || die "$COREDNS_BIN/coredns is missing: run hack/build-binaries.sh coredns"
-  sha256sum "$COREDNS_BIN/coredns"
+  sha256sum <"$COREDNS_BIN/coredns"
 }
 build_coredns() {
   command -v setcap >/dev/null || die "setcap is missing (Debian package libcap2-bin)"
@@ -265,7 +265,8 @@ build_coredns() {
 # postgres: Debian's PostgreSQL laid out like the official image (see postgres/docker-entrypoint.sh).
 inputs_postgres() {
   rootfs_key "${POSTGRES_PACKAGES[@]}"
-  sha256sum "$IMAGES_SRC/postgres/docker-entrypoint.sh"
+  # Content only: the checkout's location must not make a new image.
+  sha256sum <"$IMAGES_SRC/postgres/docker-entrypoint.sh"
 }
 build_postgres() {
   local pg=$POSTGRES_MAJOR uid gid version file

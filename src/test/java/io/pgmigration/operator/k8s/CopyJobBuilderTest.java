@@ -1,0 +1,65 @@
+package io.pgmigration.operator.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.testing.Manifests;
+import org.junit.jupiter.api.Test;
+
+class CopyJobBuilderTest {
+  private static PostgresMigration migration() {
+    PostgresMigration m = Manifests.quickstartMigration();
+    m.getMetadata().setNamespace("example-app");
+    m.getMetadata().setUid("1234");
+    return m;
+  }
+
+  @Test
+  void neverRetriesAndIsBoundedByTheDeadline() {
+    Job job = CopyJobBuilder.build(migration(), "postgres:15", "abcdef0123456789");
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(6 * 3600);
+    assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+    assertThat(job.getSpec().getTtlSecondsAfterFinished()).isPositive();
+    assertThat(job.getMetadata().getName()).isEqualTo("example-app-migration-copy-abcdef01");
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry(CopyJobBuilder.SPEC_HASH_LABEL, "abcdef0123456789")
+        .containsEntry(CopyJobBuilder.MIGRATION_LABEL, "example-app-migration");
+    assertThat(job.getMetadata().getOwnerReferences().get(0).getController()).isTrue();
+  }
+
+  @Test
+  void credentialsComeOnlyFromSecretKeyRefs() {
+    Job job = CopyJobBuilder.build(migration(), "postgres:15", "abc");
+    Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getEnv())
+        .filteredOn(e -> e.getName().endsWith("_URL"))
+        .allSatisfy(e -> assertThat(e.getValue()).isNull())
+        .extracting(e -> e.getValueFrom().getSecretKeyRef().getName())
+        .containsExactly("postgresql-clean-29349", "postgresql-circular-11223");
+    assertThat(Serialization.asJson(job)).doesNotContain("postgres://");
+  }
+
+  @Test
+  void meetsTheRestrictedPodSecurityStandard() {
+    PodSpec pod =
+        CopyJobBuilder.build(migration(), "postgres:15", "abc").getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+  }
+
+  @Test
+  void namesStayWithinKubernetesLimits() {
+    PostgresMigration m = migration();
+    m.getMetadata().setName("a".repeat(63));
+    assertThat(CopyJobBuilder.name(m, "0123456789abcdef")).hasSize(63).endsWith("-copy-01234567");
+  }
+}
