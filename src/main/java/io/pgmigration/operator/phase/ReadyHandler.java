@@ -62,6 +62,19 @@ final class ReadyHandler implements PhaseHandler {
           Conditions.Reason.START_NOT_AVAILABLE,
           "Starting is not available in this operator version.",
           now);
+    } else if (Conditions.Reason.START_NOT_AVAILABLE.equals(
+        ConditionWriter.find(status, Conditions.Type.READY).getReason())) {
+      // start was set and taken back: say again what the migration waits for.
+      String checks = ConditionWriter.find(status, Conditions.Type.PREPARED).getMessage();
+      status.message = checks + ". Set spec.start to true before " + deadline + " to start.";
+      Transitions.condition(
+          m,
+          status,
+          Conditions.Type.READY,
+          true,
+          Conditions.Reason.WAITING_FOR_START,
+          "Ready to start until " + deadline + ".",
+          now);
     }
     return Step.after(Duration.between(now, deadline));
   }

@@ -249,6 +249,20 @@ class PhaseMachineTest {
   }
 
   @Test
+  void takingStartBackRestoresTheReadyMessage() {
+    PostgresMigration m = ready();
+    String waiting = m.getStatus().message;
+    m.getSpec().start = true;
+    step(m);
+    m.getSpec().start = false;
+    PhaseMachine.Result r = step(m);
+    assertThat(r.status().message).startsWith("All 1 checks passed. Set spec.start to true before");
+    assertThat(ConditionWriter.find(r.status(), Conditions.Type.READY).getReason())
+        .isEqualTo(Conditions.Reason.WAITING_FOR_START);
+    assertThat(waiting).startsWith("All 1 checks passed. Set spec.start to true before");
+  }
+
+  @Test
   void terminalPhasesStayPut() {
     for (Phase p :
         new Phase[] {Phase.Expired, Phase.Cancelled, Phase.Failed, Phase.SourceDestroyed}) {
