@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * A {@code postgres://user:password@host:port/dbname?param=value} connection URI, as Heroku and
- * most PostgreSQL clients write it. Its {@link #toString()} and every error message leave the
- * password out, so a URI can never reach a log, an event or the status.
+ * A {@code postgres://<user>:<password>@<host>:<port>/<dbname>?<param>=<value>} connection URI, as
+ * Heroku and most PostgreSQL clients write it. Its {@link #toString()} and every error message
+ * leave the password out, so a URI can never reach a log, an event or the status.
  */
 public record PostgresUri(
     String host,
@@ -47,7 +47,7 @@ public record PostgresUri(
     String database = decode(path.startsWith("/") ? path.substring(1) : path);
     if (database.isEmpty()) {
       throw new IllegalArgumentException(
-          "names no database (postgres://user:password@host/DBNAME)");
+          "names no database (postgres://<user>:<password>@<host>/<dbname>)");
     }
     String user = null;
     String password = null;
@@ -57,7 +57,8 @@ public record PostgresUri(
       password = parts.length > 1 ? decode(parts[1]) : null;
     }
     if (user == null || user.isEmpty()) {
-      throw new IllegalArgumentException("names no user (postgres://USER:password@host/dbname)");
+      throw new IllegalArgumentException(
+          "names no user (postgres://<user>:<password>@<host>/<dbname>)");
     }
     Map<String, String> params = new LinkedHashMap<>();
     if (uri.getRawQuery() != null) {

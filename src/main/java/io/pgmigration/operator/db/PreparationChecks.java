@@ -260,7 +260,7 @@ public final class PreparationChecks {
                 "Set "
                     + field
                     + " to a Secret of this namespace whose key holds"
-                    + " postgres://user:password@host:5432/dbname."));
+                    + " postgres://<user>:<password>@<host>:5432/<dbname>."));
   }
 
   private static void reachable(

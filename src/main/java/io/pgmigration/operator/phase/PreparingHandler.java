@@ -71,23 +71,10 @@ final class PreparingHandler implements PhaseHandler {
     Duration window = Durations.parse(m.getSpec().readyWindow);
     Instant deadline = now.plus(window).truncatedTo(ChronoUnit.SECONDS);
     status.readyDeadline = deadline.toString();
-    Transitions.moveTo(
-        status,
-        Phase.Ready,
-        summary
-            + ". Set spec.start to true before "
-            + deadline
-            + " to start; the app is in maintenance from then until the migration ends.");
+    Transitions.moveTo(status, Phase.Ready, summary);
     Transitions.condition(
         m, status, Conditions.Type.PREPARED, true, Conditions.Reason.CHECKS_PASSED, summary, now);
-    Transitions.condition(
-        m,
-        status,
-        Conditions.Type.READY,
-        true,
-        Conditions.Reason.WAITING_FOR_START,
-        "Ready to start until " + deadline + ".",
-        now);
+    Transitions.waitForStart(m, status, summary, deadline, now);
     return Step.after(window);
   }
 }

@@ -66,15 +66,7 @@ final class ReadyHandler implements PhaseHandler {
         ConditionWriter.find(status, Conditions.Type.READY).getReason())) {
       // start was set and taken back: say again what the migration waits for.
       String checks = ConditionWriter.find(status, Conditions.Type.PREPARED).getMessage();
-      status.message = checks + ". Set spec.start to true before " + deadline + " to start.";
-      Transitions.condition(
-          m,
-          status,
-          Conditions.Type.READY,
-          true,
-          Conditions.Reason.WAITING_FOR_START,
-          "Ready to start until " + deadline + ".",
-          now);
+      Transitions.waitForStart(m, status, checks, deadline, now);
     }
     return Step.after(Duration.between(now, deadline));
   }

@@ -1,5 +1,6 @@
 package io.pgmigration.operator.phase;
 
+import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
@@ -21,6 +22,31 @@ final class Transitions {
   static void startPreparing(PostgresMigrationStatus status, String message, Instant now) {
     moveTo(status, Phase.Preparing, message);
     status.preparingSince = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+  }
+
+  /**
+   * Says what a Ready migration waits for: the message and the Ready condition, written the same
+   * way whether the checks just passed or a taken-back start is undone.
+   */
+  static void waitForStart(
+      PostgresMigration m,
+      PostgresMigrationStatus status,
+      String checksSummary,
+      Instant deadline,
+      Instant now) {
+    status.message =
+        checksSummary
+            + ". Set spec.start to true before "
+            + deadline
+            + " to start; the app is in maintenance from then until the migration ends.";
+    condition(
+        m,
+        status,
+        Conditions.Type.READY,
+        true,
+        Conditions.Reason.WAITING_FOR_START,
+        "Ready to start until " + deadline + ".",
+        now);
   }
 
   static long generation(PostgresMigration m) {

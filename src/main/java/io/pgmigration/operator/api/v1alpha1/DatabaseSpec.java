@@ -8,7 +8,7 @@ public class DatabaseSpec {
   @Required
   @JsonPropertyDescription(
       "Secret key holding the database's connection URI"
-          + " (postgres://user:password@host:port/dbname).")
+          + " (postgres://<user>:<password>@<host>:<port>/<dbname>).")
   public SecretKeyRef connectionSecret;
 
   @JsonPropertyDescription(
