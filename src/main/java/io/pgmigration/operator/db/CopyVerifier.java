@@ -60,8 +60,8 @@ public final class CopyVerifier {
                       "sequence at " + value + " on the source, " + other + " on the destination"));
             }
           });
-      String objects = one(src, "SELECT count(*) FROM pg_largeobject_metadata");
-      String destinationObjects = one(dst, "SELECT count(*) FROM pg_largeobject_metadata");
+      String objects = largeObjects(src);
+      String destinationObjects = largeObjects(dst);
       if (!objects.equals(destinationObjects)) {
         mismatches.add(
             mismatch(
@@ -95,51 +95,38 @@ public final class CopyVerifier {
 
   /** Schema-qualified, quoted names of the user tables that hold rows (partitions, not parents). */
   private static List<String> tables(Connection c) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
-                    + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    + " WHERE c.relkind = 'r'"
-                    + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-                    + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'"
-                    + " ORDER BY 1")) {
-      while (r.next()) {
-        out.add(r.getString(1));
-      }
+    try (Statement s = c.createStatement()) {
+      return DatabaseProbe.list(
+          s,
+          "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+              + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+              + " WHERE c.relkind = 'r' AND "
+              + DatabaseProbe.USER_SCHEMAS
+              + " ORDER BY 1");
     }
-    return out;
   }
 
   /** Sequence name to "last_value (is_called)", from the sequences themselves. */
   private static Map<String, String> sequences(Connection c) throws SQLException {
-    List<String> names = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences ORDER BY 1")) {
-      while (r.next()) {
-        names.add(r.getString(1));
+    try (Statement s = c.createStatement()) {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (String name :
+          DatabaseProbe.list(
+              s, "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences ORDER BY 1")) {
+        out.put(
+            name,
+            DatabaseProbe.one(
+                s,
+                "SELECT last_value || CASE WHEN is_called THEN '' ELSE ' (unused)' END FROM "
+                    + name));
       }
+      return out;
     }
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String name : names) {
-      out.put(
-          name,
-          one(
-              c,
-              "SELECT last_value || CASE WHEN is_called THEN '' ELSE ' (unused)' END FROM "
-                  + name));
-    }
-    return out;
   }
 
-  private static String one(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getString(1);
+  private static String largeObjects(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      return DatabaseProbe.one(s, "SELECT count(*) FROM pg_largeobject_metadata");
     }
   }
 

@@ -13,7 +13,8 @@ import java.util.Properties;
 
 /** Reads {@link DatabaseFacts} over JDBC in a read-only transaction. Changes nothing. */
 public final class DatabaseProbe {
-  private static final String USER_SCHEMAS =
+  /** SQL condition on pg_namespace {@code n}: schemas that hold user objects. */
+  static final String USER_SCHEMAS =
       "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
           + " AND n.nspname NOT LIKE 'pg_temp%'";
 
@@ -94,7 +95,8 @@ public final class DatabaseProbe {
     }
   }
 
-  private static String one(Statement s, String sql) throws SQLException {
+  /** The first column of the first row. */
+  static String one(Statement s, String sql) throws SQLException {
     try (ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getString(1);
@@ -110,7 +112,8 @@ public final class DatabaseProbe {
     }
   }
 
-  private static List<String> list(Statement s, String sql) throws SQLException {
+  /** The first column of every row. */
+  static List<String> list(Statement s, String sql) throws SQLException {
     List<String> out = new ArrayList<>();
     try (ResultSet r = s.executeQuery(sql)) {
       while (r.next()) {
