@@ -4,12 +4,16 @@ import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
+import io.pgmigration.operator.db.PreparationChecks;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Ready: nothing is touched yet. Waits for {@code start} until the ready window ends (then
- * Expired); {@code cancel} ends it; a changed spec is prepared again.
+ * Expired); {@code cancel} ends it; a changed spec is prepared again. On start the checks run once
+ * more, then maintenance begins.
  */
 final class ReadyHandler implements PhaseHandler {
   @Override
@@ -50,24 +54,41 @@ final class ReadyHandler implements PhaseHandler {
       return Step.waitForChange();
     }
     if (m.getSpec().start) {
-      // Maintenance, copy, verification and promotion are not part of this version yet.
-      status.message =
-          "spec.start is set, but this operator version cannot run the migration yet;"
-              + " nothing was touched.";
-      Transitions.condition(
-          m,
-          status,
-          Conditions.Type.READY,
-          true,
-          Conditions.Reason.START_NOT_AVAILABLE,
-          "Starting is not available in this operator version.",
-          now);
-    } else if (Conditions.Reason.START_NOT_AVAILABLE.equals(
-        ConditionWriter.find(status, Conditions.Type.READY).getReason())) {
-      // start was set and taken back: say again what the migration waits for.
-      String checks = ConditionWriter.find(status, Conditions.Type.PREPARED).getMessage();
-      Transitions.waitForStart(m, status, checks, deadline, now);
+      return start(m, status, ctx, now);
     }
     return Step.after(Duration.between(now, deadline));
+  }
+
+  /**
+   * Starts the migration, after running the checks once more: the destination may have been written
+   * to, or a server stopped, since the migration became Ready.
+   */
+  private static Step start(
+      PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx, Instant now) {
+    List<CheckResult> checks = ctx.runChecks(m);
+    status.checks = checks;
+    if (PreparationChecks.blocked(checks)) {
+      Transitions.startPreparing(
+          status,
+          "The checks run at start found blocking issues; nothing was touched. "
+              + PreparationChecks.summary(checks)
+              + ".",
+          now);
+      return Step.now();
+    }
+    status.startedAt = Transitions.timestamp(now);
+    Transitions.moveTo(
+        status,
+        Phase.MaintenanceOn,
+        "Started: recording the app's workloads, then putting the app in maintenance.");
+    Transitions.condition(
+        m,
+        status,
+        Conditions.Type.READY,
+        true,
+        Conditions.Reason.STARTED,
+        "Started at " + status.startedAt + ".",
+        now);
+    return Step.now();
   }
 }

@@ -18,10 +18,15 @@ final class Transitions {
     status.message = message;
   }
 
+  /** An instant as status writes it: RFC 3339, whole seconds. */
+  static String timestamp(Instant t) {
+    return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+  }
+
   /** Moves to Preparing and starts the clock of this round of preparation. */
   static void startPreparing(PostgresMigrationStatus status, String message, Instant now) {
     moveTo(status, Phase.Preparing, message);
-    status.preparingSince = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    status.preparingSince = timestamp(now);
   }
 
   /**

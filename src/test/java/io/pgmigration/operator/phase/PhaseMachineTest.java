@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
+import io.pgmigration.operator.api.v1alpha1.DestroySourceSpec;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
 import io.pgmigration.operator.testing.Manifests;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** One test per phase transition, with the outside world replaced by a scripted context. */
@@ -22,34 +25,10 @@ class PhaseMachineTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private final PhaseMachine machine = new PhaseMachine();
 
-  /** A context whose checks return what the test says and which counts their runs. */
-  private static final class Scripted implements PhaseContext {
-    Instant now = T0;
-    List<CheckResult> checks =
-        List.of(check("SourceReachable", Severity.Blocking, CheckOutcome.Passed));
-    int runs;
-
-    @Override
-    public Instant now() {
-      return now;
-    }
-
-    @Override
-    public List<CheckResult> runChecks(PostgresMigration migration) {
-      runs++;
-      return new ArrayList<>(checks);
-    }
-  }
-
-  private final Scripted ctx = new Scripted();
+  private final ScriptedWorld ctx = new ScriptedWorld(T0);
 
   private static CheckResult check(String name, Severity severity, CheckOutcome outcome) {
-    CheckResult c = new CheckResult();
-    c.name = name;
-    c.severity = severity;
-    c.result = outcome;
-    c.message = name + " " + outcome;
-    return c;
+    return ScriptedWorld.check(name, severity, outcome);
   }
 
   private static PostgresMigration migration() {
@@ -92,7 +71,7 @@ class PhaseMachineTest {
     assertThat(r.step().requeueAfter()).isPresent();
     assertThat(ConditionWriter.find(r.status(), Conditions.Type.PREPARED).getReason())
         .isEqualTo(Conditions.Reason.RUNNING);
-    assertThat(ctx.runs).as("Pending runs no check").isZero();
+    assertThat(ctx.checkRuns).as("Pending runs no check").isZero();
   }
 
   @Test
@@ -179,7 +158,7 @@ class PhaseMachineTest {
     PostgresMigration m = in(Phase.Preparing, migration());
     m.getSpec().cancel = true;
     assertThat(step(m).status().phase).isEqualTo(Phase.Cancelled);
-    assertThat(ctx.runs).isZero();
+    assertThat(ctx.checkRuns).isZero();
   }
 
   @Test
@@ -239,27 +218,342 @@ class PhaseMachineTest {
   void gatesDoNotPrepareAgain() {
     PostgresMigration m = ready();
     m.getSpec().promote = false;
-    m.getSpec().start = true;
     m.getMetadata().setGeneration(2L);
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Ready);
-    assertThat(ctx.runs).isEqualTo(1);
-    // Starting is not built yet: the status says so instead of pretending.
-    assertThat(r.status().message).contains("cannot run the migration yet");
+    assertThat(ctx.checkRuns).isEqualTo(1);
+  }
+
+  // The run: Ready -> MaintenanceOn -> Migrating -> Verifying -> Migrated -> Promoting -> Completed
+
+  private PostgresMigration started() {
+    PostgresMigration m = ready();
+    m.getSpec().start = true;
+    PhaseMachine.Result r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.MaintenanceOn);
+    return m;
+  }
+
+  /** Runs reconciles until the phase changes (at most 10). */
+  private PhaseMachine.Result until(PostgresMigration m, Phase phase) {
+    PhaseMachine.Result r = null;
+    for (int i = 0; i < 10 && m.getStatus().phase != phase; i++) {
+      r = step(m);
+    }
+    assertThat(m.getStatus().phase).as(m.getStatus().message).isEqualTo(phase);
+    return r;
   }
 
   @Test
-  void takingStartBackRestoresTheReadyMessage() {
+  void readyToMaintenanceOnRunsTheChecksOnceMore() {
+    PostgresMigration m = started();
+    assertThat(ctx.checkRuns).isEqualTo(2);
+    assertThat(m.getStatus().startedAt).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(ctx.replicas).as("nothing is stopped before it is recorded").containsValue(2);
+  }
+
+  @Test
+  void readyToPreparingWhenTheChecksAtStartFail() {
     PostgresMigration m = ready();
-    String waiting = m.getStatus().message;
+    ctx.checks = List.of(check("DestinationEmpty", Severity.Blocking, CheckOutcome.Failed));
     m.getSpec().start = true;
-    step(m);
-    m.getSpec().start = false;
     PhaseMachine.Result r = step(m);
-    assertThat(r.status().message).startsWith("All 1 checks passed. Set spec.start to true before");
-    assertThat(ConditionWriter.find(r.status(), Conditions.Type.READY).getReason())
-        .isEqualTo(Conditions.Reason.WAITING_FOR_START);
-    assertThat(waiting).startsWith("All 1 checks passed. Set spec.start to true before");
+    assertThat(r.status().phase).isEqualTo(Phase.Preparing);
+    assertThat(r.status().message).startsWith("The checks run at start found blocking issues");
+    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+  }
+
+  @Test
+  void maintenanceOnRecordsThenStopsThenFencesThenMovesToMigrating() {
+    PostgresMigration m = started();
+    step(m);
+    assertThat(m.getStatus().maintenance.workloads)
+        .extracting(w -> w.kind + "/" + w.name + "=" + w.replicas + "/" + w.suspend)
+        .containsExactly("Deployment/web=2/null", "CronJob/nightly-report=null/false");
+    assertThat(m.getStatus().downtime.startedAt).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(ctx.replicas).as("recorded first, stopped on the next step").containsValue(2);
+
+    ctx.podsLeft = List.of("Pod web-1");
+    PhaseMachine.Result draining = step(m);
+    assertThat(ctx.replicas)
+        .containsOnly(Map.entry("Deployment/web", 0), Map.entry("CronJob/nightly-report", 0));
+    assertThat(draining.status().message).contains("Pod web-1");
+    assertThat(m.getStatus().maintenance.sourceFenced).isFalse();
+
+    ctx.podsLeft = List.of();
+    step(m);
+    assertThat(m.getStatus().maintenance.sourceFenced).as("marked before fencing").isTrue();
+    assertThat(ctx.fenced).isFalse();
+    step(m);
+    assertThat(ctx.fenced).isTrue();
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Migrating);
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.MAINTENANCE_MODE).getStatus())
+        .isEqualTo("True");
+  }
+
+  @Test
+  void maintenanceOnToFailedWhenPodsOutliveTheDrainTimeout() {
+    PostgresMigration m = started();
+    step(m);
+    ctx.podsLeft = List.of("Pod web-1");
+    step(m);
+    ctx.now = T0.plus(Duration.ofMinutes(5));
+    step(m);
+    assertThat(m.getStatus().rollback.reason).contains("drainTimeout (5m): Pod web-1");
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Failed);
+    assertThat(ctx.replicas)
+        .containsEntry("Deployment/web", 2)
+        .containsEntry("CronJob/nightly-report", 1);
+    assertThat(m.getStatus().downtime.seconds).isEqualTo(300);
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.FAILED).getStatus())
+        .isEqualTo("True");
+  }
+
+  @Test
+  void maintenanceOnToFailedWhenSessionsCannotBeEnded() {
+    PostgresMigration m = started();
+    ctx.unendedSessions = List.of("report@psql (pid 42)");
+    until(m, Phase.Failed);
+    assertThat(m.getStatus().message).contains("report@psql (pid 42)");
+    assertThat(ctx.fenced).as("the fence is lifted again").isFalse();
+    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+  }
+
+  @Test
+  void maintenanceOnToCancelledUndoesMaintenance() {
+    PostgresMigration m = started();
+    step(m);
+    step(m);
+    m.getSpec().cancel = true;
+    until(m, Phase.Cancelled);
+    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.jobsCreated).isZero();
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.FAILED)).isNull();
+  }
+
+  private PostgresMigration migrating() {
+    PostgresMigration m = started();
+    until(m, Phase.Migrating);
+    return m;
+  }
+
+  @Test
+  void migratingCreatesTheCopyJobOnceAndShowsProgress() {
+    PostgresMigration m = migrating();
+    step(m);
+    assertThat(ctx.jobsCreated).isEqualTo(1);
+    assertThat(m.getStatus().progress.jobName).startsWith("example-app-migration-copy-");
+    Progress p = new Progress();
+    p.tablesTotal = 5;
+    p.tablesDone = 2;
+    p.percent = 40;
+    p.display = "40%";
+    ctx.progress = p;
+    PhaseMachine.Result r = step(m);
+    assertThat(ctx.jobsCreated).as("a restarted or repeated reconcile finds the Job").isEqualTo(1);
+    assertThat(r.status().progress.display).isEqualTo("40%");
+    assertThat(r.status().progress.jobName).isEqualTo(m.getStatus().progress.jobName);
+    assertThat(r.status().message).contains("2 of 5 tables, 40%");
+  }
+
+  @Test
+  void migratingToVerifying() {
+    PostgresMigration m = migrating();
+    step(m);
+    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Succeeded);
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Verifying);
+    assertThat(m.getStatus().progress.display).isEqualTo("100%");
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.COPIED).getStatus())
+        .isEqualTo("True");
+  }
+
+  @Test
+  void migratingToFailedRollsBackAndLeavesTheUrlAlone() {
+    PostgresMigration m = migrating();
+    step(m);
+    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Failed);
+    step(m);
+    assertThat(m.getStatus().phase).as("marked, then rolled back").isEqualTo(Phase.Migrating);
+    assertThat(m.getStatus().rollback.endPhase).isEqualTo(Phase.Failed);
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Failed);
+    assertThat(m.getStatus().message)
+        .startsWith("The copy Job example-app-migration-copy-")
+        .contains("failed: BackoffLimitExceeded. Rolled back");
+    assertThat(ctx.fenced).isFalse();
+    assertThat(ctx.replicas)
+        .containsEntry("Deployment/web", 2)
+        .containsEntry("CronJob/nightly-report", 1);
+    assertThat(ctx.databaseUrl).isEqualTo("source");
+    assertThat(ctx.jobs).as("the copy Job is removed").isEmpty();
+    assertThat(m.getStatus().rollback).isNull();
+  }
+
+  @Test
+  void migratingToFailedWhenTheJobDisappears() {
+    PostgresMigration m = migrating();
+    step(m);
+    ctx.jobs.clear();
+    until(m, Phase.Failed);
+    assertThat(m.getStatus().message).contains("disappeared before it finished");
+    assertThat(ctx.jobsCreated).isEqualTo(1);
+  }
+
+  @Test
+  void cancelAfterTheCopyStartedIsRefusedOnce() {
+    PostgresMigration m = migrating();
+    m.getSpec().cancel = true;
+    step(m);
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Migrating);
+    Condition refused = ConditionWriter.find(m.getStatus(), Conditions.Type.CANCEL_REFUSED);
+    assertThat(refused.getStatus()).isEqualTo("True");
+    assertThat(refused.getMessage()).startsWith("spec.cancel is refused: the copy has started");
+    assertThat(ctx.warnings).containsExactly(Conditions.Reason.CANCEL_REFUSED);
+  }
+
+  @Test
+  void rollbackThatCannotLiftTheFenceStillGivesTheAppBack() {
+    PostgresMigration m = migrating();
+    step(m);
+    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Failed);
+    ctx.liftFailure = new IllegalStateException("could not lift the source fence: refused");
+    step(m);
+    PhaseMachine.Result r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.Migrating);
+    assertThat(r.status().rollback).isNotNull();
+    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+    assertThat(r.status().message).contains("the source is still read-only");
+    assertThat(r.step().requeueAfter()).contains(Duration.ofSeconds(10));
+    ctx.liftFailure = null;
+    assertThat(step(m).status().phase).isEqualTo(Phase.Failed);
+    assertThat(ctx.fenced).isFalse();
+  }
+
+  @Test
+  void anUnexpectedErrorInFlightRollsBack() {
+    PostgresMigration m = migrating();
+    step(m);
+    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Succeeded);
+    step(m);
+    ctx.verifyFailure = new IllegalStateException("could not verify the copy: connection refused");
+    until(m, Phase.Failed);
+    assertThat(m.getStatus().message)
+        .startsWith("Unexpected error in phase Verifying: could not verify the copy");
+    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+  }
+
+  private PostgresMigration verifying() {
+    PostgresMigration m = migrating();
+    step(m);
+    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Succeeded);
+    until(m, Phase.Verifying);
+    return m;
+  }
+
+  @Test
+  void verifyingToMigratedWaitsForPromote() {
+    PostgresMigration m = verifying();
+    m.getSpec().promote = false;
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Migrated);
+    assertThat(m.getStatus().verification.tablesCompared).isEqualTo(5);
+    PhaseMachine.Result r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.Migrated);
+    assertThat(r.status().message).contains("set spec.promote to true");
+    assertThat(ctx.replicas).as("still in maintenance").containsEntry("Deployment/web", 0);
+  }
+
+  @Test
+  void verifyingToFailedNamesTheTable() {
+    PostgresMigration m = verifying();
+    Verification.Mismatch x = new Verification.Mismatch();
+    x.table = "public.orders";
+    x.detail = "rows: 10 on the source, 9 on the destination";
+    ctx.mismatches = List.of(x);
+    until(m, Phase.Failed);
+    assertThat(m.getStatus().message)
+        .contains(
+            "found 1 mismatch(es): public.orders: rows: 10 on the source, 9 on the destination");
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.VERIFIED).getReason())
+        .isEqualTo(Conditions.Reason.MISMATCH);
+    assertThat(ctx.databaseUrl).isEqualTo("source");
+  }
+
+  @Test
+  void migratedToPromotingToCompleted() {
+    PostgresMigration m = verifying();
+    m.getSpec().promote = false;
+    until(m, Phase.Migrated);
+    m.getSpec().promote = true;
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Promoting);
+    ctx.now = T0.plus(Duration.ofSeconds(42));
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Completed);
+    assertThat(ctx.databaseUrl).isEqualTo("destination");
+    assertThat(ctx.replicas)
+        .containsEntry("Deployment/web", 2)
+        .containsEntry("CronJob/nightly-report", 1);
+    assertThat(m.getStatus().promotion.aliasKey).isEqualTo("DATABASE_URL_PREVIOUS");
+    assertThat(m.getStatus().downtime.seconds).isEqualTo(42);
+    assertThat(m.getStatus().message)
+        .contains("the previous value is kept under DATABASE_URL_PREVIOUS")
+        .contains("42s of downtime");
+    assertThat(ctx.fenced).as("the abandoned source stays read-only").isTrue();
+  }
+
+  @Test
+  void completedToSourceDestroyedOnlyWithTheConfirmation() {
+    PostgresMigration m = verifying();
+    until(m, Phase.Completed);
+    step(m);
+    assertThat(ctx.destroyed).isZero();
+    m.getSpec().destroySource = new DestroySourceSpec();
+    m.getSpec().destroySource.confirm = "postgresql-clean-29349";
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.SourceDestroyed);
+    assertThat(ctx.destroyed).isEqualTo(1);
+  }
+
+  @Test
+  void deletingAMigrationInFlightRollsItBackFirst() {
+    PostgresMigration m = migrating();
+    step(m);
+    PhaseMachine.Result r = machine.cleanup(m, ctx);
+    assertThat(r.status().phase).isEqualTo(Phase.Failed);
+    assertThat(r.status().message)
+        .startsWith("The PostgresMigration was deleted in phase Migrating");
+    assertThat(PhaseMachine.safeToDelete(r.status())).isTrue();
+    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.fenced).isFalse();
+  }
+
+  @Test
+  void deletingAMigrationWhilePromotingFinishesThePromotion() {
+    PostgresMigration m = verifying();
+    until(m, Phase.Promoting);
+    PhaseMachine.Result r = machine.cleanup(m, ctx);
+    assertThat(r.status().phase).isEqualTo(Phase.Completed);
+    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+  }
+
+  @Test
+  void aRestartedOperatorResumesFromStatusWithoutRepeatingSideEffects() {
+    PostgresMigration m = migrating();
+    step(m);
+    // A new operator process: a new machine, the same stored status.
+    PhaseMachine restarted = new PhaseMachine();
+    m.setStatus(restarted.next(m, ctx).status());
+    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Succeeded);
+    for (int i = 0; i < 5; i++) {
+      m.setStatus(restarted.next(m, ctx).status());
+    }
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Completed);
+    assertThat(ctx.jobsCreated).isEqualTo(1);
+    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
   }
 
   @Test

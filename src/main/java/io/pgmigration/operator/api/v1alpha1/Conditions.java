@@ -14,6 +14,9 @@ public final class Conditions {
     public static final String PROMOTED = "Promoted";
     public static final String FAILED = "Failed";
 
+    /** Set when spec.cancel arrives after the copy started, and so is refused. */
+    public static final String CANCEL_REFUSED = "CancelRefused";
+
     private Type() {}
   }
 
@@ -23,10 +26,22 @@ public final class Conditions {
     public static final String CHECKS_PASSED = "ChecksPassed";
     public static final String CHECKS_FAILED = "ChecksFailed";
     public static final String WAITING_FOR_START = "WaitingForStart";
-    public static final String START_NOT_AVAILABLE = "StartNotAvailable";
     public static final String EXPIRED = "ReadyWindowExpired";
     public static final String CANCELLED = "Cancelled";
     public static final String SPEC_CHANGED = "SpecChanged";
+    public static final String STARTED = "Started";
+    public static final String STOPPING_WORKLOADS = "StoppingWorkloads";
+    public static final String APP_STOPPED = "AppStoppedSourceFenced";
+    public static final String COPY_RUNNING = "CopyRunning";
+    public static final String COPY_SUCCEEDED = "CopySucceeded";
+    public static final String COPY_FAILED = "CopyFailed";
+    public static final String VERIFIED = "NoMismatches";
+    public static final String MISMATCH = "Mismatch";
+    public static final String WAITING_FOR_PROMOTE = "WaitingForPromote";
+    public static final String PROMOTED = "DatabaseUrlSwitched";
+    public static final String APP_RESTORED = "AppRestored";
+    public static final String ROLLED_BACK = "RolledBack";
+    public static final String CANCEL_REFUSED = "CancelRefused";
 
     private Reason() {}
   }

@@ -24,9 +24,12 @@ public enum Phase {
   Ready,
   /** The ready window passed without a start. Terminal. */
   Expired,
-  /** Cancelled before it started. Terminal. */
+  /** Cancelled before the copy started; anything maintenance changed was undone. Terminal. */
   Cancelled,
-  /** App scaled down and source fenced. Next: Migrating, Failed. */
+  /**
+   * App scaled down and source fenced. Next: Migrating, Failed, Cancelled (cancel before the copy
+   * starts rolls maintenance back).
+   */
   MaintenanceOn,
   /** The copy runs. Next: Verifying, Failed. */
   Migrating,
@@ -57,7 +60,7 @@ public enum Phase {
       case Preparing -> EnumSet.of(Ready, PrepareFailed, Cancelled);
       case PrepareFailed -> EnumSet.of(Preparing, Cancelled);
       case Ready -> EnumSet.of(MaintenanceOn, Expired, Cancelled, Preparing);
-      case MaintenanceOn -> EnumSet.of(Migrating, Failed);
+      case MaintenanceOn -> EnumSet.of(Migrating, Failed, Cancelled);
       case Migrating -> EnumSet.of(Verifying, Failed);
       case Verifying -> EnumSet.of(Migrated, Failed);
       case Migrated -> EnumSet.of(Promoting, Failed);

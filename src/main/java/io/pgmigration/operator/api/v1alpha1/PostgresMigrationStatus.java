@@ -63,6 +63,11 @@ public class PostgresMigrationStatus {
   @JsonPropertyDescription("Result of promotion.")
   public Promotion promotion;
 
+  @JsonPropertyDescription(
+      "Set when the migration stopped after it started and is being undone; kept until the"
+          + " rollback has finished, so a restarted operator completes it.")
+  public Rollback rollback;
+
   /** One preparation check's outcome. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class CheckResult {
@@ -155,6 +160,18 @@ public class PostgresMigrationStatus {
       public String table;
       public String detail;
     }
+  }
+
+  /** A rollback under way: why, and the phase it ends in. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Rollback {
+    @JsonPropertyDescription("Why the migration is rolled back.")
+    public String reason;
+
+    @JsonPropertyDescription("The phase the rollback ends in: Failed, or Cancelled.")
+    public Phase endPhase;
+
+    public String startedAt;
   }
 
   /** Outcome of promotion. */
