@@ -31,12 +31,12 @@ public final class MaintenancePatches {
     if (annotations != null && annotations.containsKey(ANNOTATION)) {
       RecordedWorkload recorded =
           Serialization.unmarshal(annotations.get(ANNOTATION), RecordedWorkload.class);
-      recorded.kind = workload.getKind();
+      recorded.kind = HasMetadata.getKind(workload.getClass());
       recorded.name = workload.getMetadata().getName();
       return recorded;
     }
     RecordedWorkload r = new RecordedWorkload();
-    r.kind = workload.getKind();
+    r.kind = HasMetadata.getKind(workload.getClass());
     r.name = workload.getMetadata().getName();
     if (workload instanceof Deployment d) {
       r.replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();

@@ -1,5 +1,6 @@
 package io.pgmigration.operator.k8s;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,17 +9,23 @@ import java.util.Map;
  * The promotion's edit of the app's Secret, as a pure function of its data: the URL key now holds
  * the destination, the previous value stays under an alias key in the same Secret (as Heroku keeps
  * {@code HEROKU_POSTGRESQL_<COLOR>_URL}), and follower keys point to the destination. Nothing is
- * ever removed, and applying the edit to its own result changes nothing, so a promotion that is
- * interrupted and resumed ends in the same state.
+ * ever removed.
+ *
+ * <p>The Secret is annotated with a marker naming the migration and the alias it chose, written in
+ * the same update as the data. A promotion interrupted after that update and run again finds the
+ * marker and changes nothing, instead of aliasing the destination URL it wrote itself.
  */
 public final class SecretPromotion {
+  /** Annotation on the app's Secret: which migration promoted it, and the alias it chose. */
+  public static final String MARKER = "pgmigration.io/promoted-by";
+
   private SecretPromotion() {}
 
   /**
    * The result of a promotion.
    *
    * @param data the Secret's new data (decoded values)
-   * @param aliasKey the key that holds the previous URL
+   * @param aliasKey the key that holds the previous URL, or null when the key held none
    */
   public record Result(Map<String, String> data, String aliasKey) {}
 
@@ -27,28 +34,28 @@ public final class SecretPromotion {
    *
    * @param data the Secret's current data (decoded values)
    * @param key the app's URL key, e.g. DATABASE_URL
-   * @param sourceUrl the URL the key held when the migration started
    * @param destinationUrl the URL to promote
    * @param followerKeys keys to point at the destination as well
-   * @throws IllegalStateException when the key holds neither the source nor the destination URL:
-   *     someone changed it during the migration, and guessing would lose their value
+   * @param marker the Secret's {@link #MARKER} annotation, or null
+   * @param migrationUid the promoting migration's uid
    */
   public static Result promote(
       Map<String, String> data,
       String key,
-      String sourceUrl,
       String destinationUrl,
-      List<String> followerKeys) {
-    String current = data.get(key);
-    if (current != null && !current.equals(sourceUrl) && !current.equals(destinationUrl)) {
-      throw new IllegalStateException(
-          key + " changed during the migration; it holds neither the source nor the destination");
-    }
+      List<String> followerKeys,
+      String marker,
+      String migrationUid) {
     Map<String, String> next = new LinkedHashMap<>(data);
-    String alias = aliasHolding(data, key, sourceUrl);
-    if (alias == null) {
+    String alias;
+    Marker done = marker == null ? null : Serialization.unmarshal(marker, Marker.class);
+    if (done != null && migrationUid.equals(done.migration)) {
+      alias = done.aliasKey;
+    } else if (data.get(key) == null) {
+      alias = null;
+    } else {
       alias = freeAlias(data, key);
-      next.put(alias, sourceUrl);
+      next.put(alias, data.get(key));
     }
     next.put(key, destinationUrl);
     for (String follower : followerKeys) {
@@ -57,29 +64,27 @@ public final class SecretPromotion {
     return new Result(next, alias);
   }
 
-  /** An alias key that already holds the source URL (a resumed promotion), or null. */
-  private static String aliasHolding(Map<String, String> data, String key, String sourceUrl) {
-    for (int n = 1; ; n++) {
-      String candidate = aliasName(key, n);
-      if (!data.containsKey(candidate)) {
-        return null;
-      }
-      if (sourceUrl.equals(data.get(candidate))) {
-        return candidate;
-      }
-    }
+  /** The {@link #MARKER} annotation's value for {@code result}. */
+  public static String marker(String migrationUid, Result result) {
+    Marker m = new Marker();
+    m.migration = migrationUid;
+    m.aliasKey = result.aliasKey();
+    return Serialization.asJson(m);
   }
 
   /** DATABASE_URL_PREVIOUS, or _PREVIOUS_2, _3 … when an earlier migration took it. */
   private static String freeAlias(Map<String, String> data, String key) {
     for (int n = 1; ; n++) {
-      if (!data.containsKey(aliasName(key, n))) {
-        return aliasName(key, n);
+      String candidate = key + "_PREVIOUS" + (n == 1 ? "" : "_" + n);
+      if (!data.containsKey(candidate)) {
+        return candidate;
       }
     }
   }
 
-  private static String aliasName(String key, int n) {
-    return key + "_PREVIOUS" + (n == 1 ? "" : "_" + n);
+  /** The marker's content. */
+  public static class Marker {
+    public String migration;
+    public String aliasKey;
   }
 }

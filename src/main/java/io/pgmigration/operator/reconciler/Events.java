@@ -23,6 +23,17 @@ final class Events {
   /** Records a move to {@code to}; best effort, since an event must never stop a migration. */
   static void phaseChanged(
       KubernetesClient client, PostgresMigration m, Phase from, Phase to, String message) {
+    record(
+        client,
+        m,
+        WARNINGS.contains(to) ? "Warning" : "Normal",
+        to.name(),
+        (from == null ? "" : from + " -> " + to + ": ") + message);
+  }
+
+  /** Records an event of {@code type} (Normal or Warning); best effort. */
+  static void record(
+      KubernetesClient client, PostgresMigration m, String type, String reason, String message) {
     String ns = m.getMetadata().getNamespace();
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     Event event =
@@ -38,9 +49,9 @@ final class Events {
             .withNamespace(ns)
             .withUid(m.getMetadata().getUid())
             .endInvolvedObject()
-            .withType(WARNINGS.contains(to) ? "Warning" : "Normal")
-            .withReason(to.name())
-            .withMessage((from == null ? "" : from + " -> " + to + ": ") + message)
+            .withType(type)
+            .withReason(reason)
+            .withMessage(message)
             .withFirstTimestamp(now)
             .withLastTimestamp(now)
             .withCount(1)
@@ -54,8 +65,8 @@ final class Events {
       client.v1().events().inNamespace(ns).resource(event).create();
     } catch (KubernetesClientException e) {
       LOG.warnf(
-          "%s/%s phase=%s: could not record an event: %s",
-          ns, m.getMetadata().getName(), to, e.getMessage());
+          "%s/%s: could not record event %s: %s",
+          ns, m.getMetadata().getName(), reason, e.getMessage());
     }
   }
 }

@@ -11,28 +11,51 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
 import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
+import io.pgmigration.operator.db.CopyProgress;
+import io.pgmigration.operator.db.CopyVerifier;
 import io.pgmigration.operator.db.DatabaseFacts;
 import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.db.PostgresUri;
 import io.pgmigration.operator.db.PreparationChecks;
 import io.pgmigration.operator.db.PreparationChecks.AppUrl;
 import io.pgmigration.operator.db.PreparationChecks.Found;
+import io.pgmigration.operator.db.SourceFence;
+import io.pgmigration.operator.k8s.SecretPromotion;
 import io.pgmigration.operator.phase.PhaseContext;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The phase handlers' window on the world: the Kubernetes API and the two databases. */
+/**
+ * The phase handlers' window on the world: the Kubernetes API and the two databases. Database
+ * errors come out as unchecked exceptions naming what was attempted; the phase machine decides
+ * whether they roll the migration back.
+ */
 final class LivePhaseContext implements PhaseContext {
   private final KubernetesClient client;
+  private final String copyImage;
+  private final Workloads workloads;
+  private final CopyJobs copyJobs;
 
-  LivePhaseContext(KubernetesClient client) {
+  /**
+   * @param copyImage the copy Job's image when the spec names none; {@code {major}} in it stands
+   *     for the destination server's major version
+   */
+  LivePhaseContext(KubernetesClient client, String copyImage) {
     this.client = client;
+    this.copyImage = copyImage;
+    this.workloads = new Workloads(client);
+    this.copyJobs = new CopyJobs(client);
   }
 
   @Override
@@ -194,5 +217,184 @@ final class LivePhaseContext implements PhaseContext {
     } catch (IllegalArgumentException e) {
       return Found.problem("the value " + e.getMessage());
     }
+  }
+
+  @Override
+  public List<RecordedWorkload> recordWorkloads(PostgresMigration m) {
+    return workloads.record(m);
+  }
+
+  @Override
+  public void stopWorkload(PostgresMigration m, RecordedWorkload workload) {
+    workloads.stop(m, workload);
+  }
+
+  @Override
+  public List<String> remainingPods(PostgresMigration m, List<RecordedWorkload> stopped) {
+    return workloads.remainingPods(m, stopped);
+  }
+
+  @Override
+  public void restoreWorkloads(PostgresMigration m, List<RecordedWorkload> recorded) {
+    workloads.restore(m, recorded);
+  }
+
+  @Override
+  public List<String> fenceSource(PostgresMigration m) {
+    return sql("fence the source", () -> SourceFence.fence(source(m)));
+  }
+
+  @Override
+  public void liftSourceFence(PostgresMigration m) {
+    sql(
+        "lift the source fence",
+        () -> {
+          SourceFence.lift(source(m));
+          return null;
+        });
+  }
+
+  @Override
+  public CopyJob copyJob(PostgresMigration m, String name, boolean mayCreate) {
+    return copyJobs.get(m, name, mayCreate, () -> image(m));
+  }
+
+  @Override
+  public Progress copyProgress(PostgresMigration m) {
+    try {
+      return CopyProgress.read(source(m), destination(m));
+    } catch (SQLException | RuntimeException e) {
+      // Progress is for show: the Job's own state decides how the copy ends.
+      return null;
+    }
+  }
+
+  @Override
+  public void deleteCopyJob(PostgresMigration m, String name) {
+    copyJobs.delete(m, name);
+  }
+
+  @Override
+  public Verification verify(PostgresMigration m) {
+    return sql(
+        "verify the copy",
+        () -> CopyVerifier.compare(source(m), destination(m), m.getSpec().verification));
+  }
+
+  @Override
+  public String promoteSecret(PostgresMigration m) {
+    String ns = m.getMetadata().getNamespace();
+    SecretKeyRef app = m.getSpec().app.databaseUrlSecret;
+    Secret secret = client.secrets().inNamespace(ns).withName(app.name).get();
+    if (secret == null) {
+      throw new IllegalStateException("the app's Secret " + app.name + " does not exist");
+    }
+    String destinationUrl = required(secretValue(ns, m.getSpec().destination.connectionSecret));
+    Map<String, String> data = new LinkedHashMap<>();
+    if (secret.getData() != null) {
+      secret.getData().forEach((k, v) -> data.put(k, decode(v)));
+    }
+    Map<String, String> annotations =
+        secret.getMetadata().getAnnotations() == null
+            ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(secret.getMetadata().getAnnotations());
+    String uid = m.getMetadata().getUid();
+    SecretPromotion.Result result =
+        SecretPromotion.promote(
+            data,
+            app.key,
+            destinationUrl,
+            m.getSpec().app.followerUrlKeys == null ? List.of() : m.getSpec().app.followerUrlKeys,
+            annotations.get(SecretPromotion.MARKER),
+            uid);
+    String marker = SecretPromotion.marker(uid, result);
+    if (!result.data().equals(data) || !marker.equals(annotations.get(SecretPromotion.MARKER))) {
+      Map<String, String> encoded = new LinkedHashMap<>();
+      result.data().forEach((k, v) -> encoded.put(k, encode(v)));
+      annotations.put(SecretPromotion.MARKER, marker);
+      secret.setData(encoded);
+      secret.setStringData(null);
+      secret.getMetadata().setAnnotations(annotations);
+      // Carries the resourceVersion read above: a concurrent change makes this fail, not lose.
+      client.secrets().inNamespace(ns).resource(secret).update();
+    }
+    return result.aliasKey();
+  }
+
+  @Override
+  public List<String> restartSecretReaders(
+      PostgresMigration m, List<RecordedWorkload> stopped, String stamp) {
+    return workloads.restartSecretReaders(m, stopped, stamp);
+  }
+
+  @Override
+  public String destroySource(PostgresMigration m) {
+    return workloads.destroySource(m);
+  }
+
+  @Override
+  public void warn(PostgresMigration m, String reason, String message) {
+    Events.record(client, m, "Warning", reason, message);
+  }
+
+  /** The copy image: the spec's, else the default for the destination's major version. */
+  private String image(PostgresMigration m) {
+    if (m.getSpec().copy.image != null && !m.getSpec().copy.image.isBlank()) {
+      return m.getSpec().copy.image;
+    }
+    if (!copyImage.contains("{major}")) {
+      return copyImage;
+    }
+    int major =
+        sql("read the destination's version", () -> DatabaseProbe.probe(destination(m)))
+            .majorVersion();
+    return copyImage.replace("{major}", Integer.toString(major));
+  }
+
+  private PostgresUri source(PostgresMigration m) {
+    return resolved(m, m.getSpec().source.connectionSecret);
+  }
+
+  private PostgresUri destination(PostgresMigration m) {
+    return resolved(m, m.getSpec().destination.connectionSecret);
+  }
+
+  private PostgresUri resolved(PostgresMigration m, SecretKeyRef ref) {
+    String ns = m.getMetadata().getNamespace();
+    Found<PostgresUri> uri = uri(ns, ref);
+    if (!uri.ok()) {
+      throw new IllegalStateException(describe(ref) + ": " + uri.problem());
+    }
+    return uri.value().resolvedFrom(ns);
+  }
+
+  private static String required(Found<String> value) {
+    if (!value.ok()) {
+      throw new IllegalStateException(value.problem());
+    }
+    return value.value();
+  }
+
+  /** A database call whose SQLException becomes an unchecked error naming what was attempted. */
+  private static <T> T sql(String what, SqlCall<T> call) {
+    try {
+      return call.run();
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A call that may throw SQLException. */
+  @FunctionalInterface
+  private interface SqlCall<T> {
+    T run() throws SQLException;
+  }
+
+  private static String decode(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,8 +1,10 @@
 package io.pgmigration.operator.reconciler;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -11,21 +13,27 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.phase.PhaseMachine;
 import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Reconciles {@link PostgresMigration}s: computes the next status with {@link PhaseMachine},
- * patches it only when it changed, and records every phase change as an Event.
+ * patches it only when it changed, and records every phase change as an Event. Its finalizer holds
+ * the deletion of a migration in flight until the app is given back ({@link #cleanup}).
  */
 @ControllerConfiguration(name = "postgresmigration")
-public class PostgresMigrationReconciler implements Reconciler<PostgresMigration> {
+public class PostgresMigrationReconciler
+    implements Reconciler<PostgresMigration>, Cleaner<PostgresMigration> {
   private static final Logger LOG = Logger.getLogger(PostgresMigrationReconciler.class);
   static final Duration ERROR_RETRY = Duration.ofSeconds(30);
   private final PhaseMachine machine = new PhaseMachine();
   private final KubernetesClient client;
+  private final String copyImage;
 
-  public PostgresMigrationReconciler(KubernetesClient client) {
+  public PostgresMigrationReconciler(
+      KubernetesClient client, @ConfigProperty(name = "pgmo.copy.image") String copyImage) {
     this.client = client;
+    this.copyImage = copyImage;
   }
 
   @Override
@@ -33,7 +41,7 @@ public class PostgresMigrationReconciler implements Reconciler<PostgresMigration
       PostgresMigration migration, Context<PostgresMigration> context) {
     Phase before = migration.getStatus() == null ? null : migration.getStatus().phase;
     String previous = Json.of(migration.getStatus());
-    PhaseMachine.Result result = machine.next(migration, new LivePhaseContext(client));
+    PhaseMachine.Result result = machine.next(migration, new LivePhaseContext(client, copyImage));
     migration.setStatus(result.status());
     Phase after = result.status().phase;
     if (after != before) {
@@ -51,6 +59,34 @@ public class PostgresMigrationReconciler implements Reconciler<PostgresMigration
             : UpdateControl.patchStatus(migration);
     result.step().requeueAfter().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /**
+   * A migration deleted while the app is in maintenance is rolled back first (or, once promoting,
+   * promoted to the end), so deleting it never leaves the app scaled to zero or the source fenced.
+   */
+  @Override
+  public DeleteControl cleanup(PostgresMigration migration, Context<PostgresMigration> context) {
+    PostgresMigrationStatus before = migration.getStatus();
+    if (before == null || PhaseMachine.safeToDelete(before)) {
+      return DeleteControl.defaultDelete();
+    }
+    PhaseMachine.Result result =
+        machine.cleanup(migration, new LivePhaseContext(client, copyImage));
+    migration.setStatus(result.status());
+    LOG.infof(
+        "%s/%s deleted in phase %s: %s",
+        migration.getMetadata().getNamespace(),
+        migration.getMetadata().getName(),
+        before.phase,
+        result.status().message);
+    if (PhaseMachine.safeToDelete(result.status())) {
+      Events.phaseChanged(
+          client, migration, before.phase, result.status().phase, result.status().message);
+      return DeleteControl.defaultDelete();
+    }
+    return DeleteControl.noFinalizerRemoval()
+        .rescheduleAfter(result.step().requeueAfter().orElse(ERROR_RETRY).toMillis());
   }
 
   /**

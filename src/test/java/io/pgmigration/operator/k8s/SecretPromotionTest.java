@@ -1,7 +1,6 @@
 package io.pgmigration.operator.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -10,16 +9,16 @@ import org.junit.jupiter.api.Test;
 class SecretPromotionTest {
   private static final String OLD = "postgres://app:a@old:5432/app";
   private static final String NEW = "postgres://app:b@new:5432/app";
+  private static final String UID = "uid-1";
+
+  private static SecretPromotion.Result promote(Map<String, String> data, String marker) {
+    return SecretPromotion.promote(
+        data, "DATABASE_URL", NEW, List.of("DATABASE_FOLLOWER_URL"), marker, UID);
+  }
 
   @Test
   void promotesAndKeepsThePreviousValueUnderAnAlias() {
-    SecretPromotion.Result r =
-        SecretPromotion.promote(
-            Map.of("DATABASE_URL", OLD, "OTHER", "x"),
-            "DATABASE_URL",
-            OLD,
-            NEW,
-            List.of("DATABASE_FOLLOWER_URL"));
+    SecretPromotion.Result r = promote(Map.of("DATABASE_URL", OLD, "OTHER", "x"), null);
     assertThat(r.aliasKey()).isEqualTo("DATABASE_URL_PREVIOUS");
     assertThat(r.data())
         .containsEntry("DATABASE_URL", NEW)
@@ -29,39 +28,49 @@ class SecretPromotionTest {
   }
 
   @Test
-  void promotingAgainChangesNothing() {
-    SecretPromotion.Result first =
-        SecretPromotion.promote(Map.of("DATABASE_URL", OLD), "DATABASE_URL", OLD, NEW, List.of());
-    SecretPromotion.Result again =
-        SecretPromotion.promote(first.data(), "DATABASE_URL", OLD, NEW, List.of());
+  void promotingAgainWithTheMarkerChangesNothing() {
+    SecretPromotion.Result first = promote(Map.of("DATABASE_URL", OLD), null);
+    SecretPromotion.Result again = promote(first.data(), SecretPromotion.marker(UID, first));
     assertThat(again.data()).isEqualTo(first.data());
-    assertThat(again.aliasKey()).isEqualTo(first.aliasKey());
+    assertThat(again.aliasKey()).isEqualTo("DATABASE_URL_PREVIOUS");
+  }
+
+  @Test
+  void anotherMigrationsMarkerIsNotTakenForThisOne() {
+    SecretPromotion.Result earlier = promote(Map.of("DATABASE_URL", OLD), null);
+    SecretPromotion.Result r =
+        SecretPromotion.promote(
+            earlier.data(),
+            "DATABASE_URL",
+            "postgres://app:c@newer:5432/app",
+            List.of(),
+            SecretPromotion.marker("uid-0", earlier),
+            UID);
+    assertThat(r.aliasKey()).isEqualTo("DATABASE_URL_PREVIOUS_2");
+    assertThat(r.data())
+        .containsEntry("DATABASE_URL_PREVIOUS", OLD)
+        .containsEntry("DATABASE_URL_PREVIOUS_2", NEW);
   }
 
   @Test
   void anEarlierMigrationsAliasIsNeverOverwritten() {
     SecretPromotion.Result r =
-        SecretPromotion.promote(
-            Map.of("DATABASE_URL", OLD, "DATABASE_URL_PREVIOUS", "postgres://app:c@older/app"),
-            "DATABASE_URL",
-            OLD,
-            NEW,
-            List.of());
+        promote(
+            Map.of("DATABASE_URL", OLD, "DATABASE_URL_PREVIOUS", "postgres://c@older/app"), null);
     assertThat(r.aliasKey()).isEqualTo("DATABASE_URL_PREVIOUS_2");
-    assertThat(r.data()).containsEntry("DATABASE_URL_PREVIOUS", "postgres://app:c@older/app");
+    assertThat(r.data()).containsEntry("DATABASE_URL_PREVIOUS", "postgres://c@older/app");
   }
 
   @Test
-  void aUrlChangedByHandDuringTheMigrationIsNotGuessedAt() {
-    assertThatThrownBy(
-            () ->
-                SecretPromotion.promote(
-                    Map.of("DATABASE_URL", "postgres://app:z@elsewhere/app"),
-                    "DATABASE_URL",
-                    OLD,
-                    NEW,
-                    List.of()))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("changed during the migration");
+  void whateverTheKeyHeldIsKeptEvenIfItWasChangedByHand() {
+    SecretPromotion.Result r = promote(Map.of("DATABASE_URL", "postgres://z@elsewhere/app"), null);
+    assertThat(r.data()).containsEntry("DATABASE_URL_PREVIOUS", "postgres://z@elsewhere/app");
+  }
+
+  @Test
+  void aMissingKeyIsWrittenWithoutAnAlias() {
+    SecretPromotion.Result r = promote(Map.of("OTHER", "x"), null);
+    assertThat(r.aliasKey()).isNull();
+    assertThat(r.data()).containsEntry("DATABASE_URL", NEW).hasSize(3);
   }
 }

@@ -1,0 +1,143 @@
+package io.pgmigration.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.k8s.CopyJobBuilder;
+import io.pgmigration.operator.phase.PhaseContext.CopyJob;
+import io.pgmigration.operator.phase.PhaseContext.CopyJob.State;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** The copy Job through the Kubernetes API: created once, then read, and deleted on rollback. */
+final class CopyJobs {
+  /** Waiting reasons of the copy container that will not go away by themselves. */
+  private static final List<String> STUCK =
+      List.of(
+          "ErrImagePull",
+          "ImagePullBackOff",
+          "InvalidImageName",
+          "CreateContainerConfigError",
+          "CreateContainerError");
+
+  private final KubernetesClient client;
+
+  CopyJobs(KubernetesClient client) {
+    this.client = client;
+  }
+
+  CopyJob get(PostgresMigration m, String name, boolean mayCreate, Supplier<String> image) {
+    String ns = m.getMetadata().getNamespace();
+    Job job = client.batch().v1().jobs().inNamespace(ns).withName(name).get();
+    if (job == null) {
+      if (!mayCreate) {
+        return new CopyJob(State.Missing, null);
+      }
+      String hash = m.getStatus().preparedSpecHash;
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(ns)
+          .resource(CopyJobBuilder.build(m, image.get(), hash))
+          .create();
+      return new CopyJob(State.Running, "created");
+    }
+    if (condition(job, "Complete")) {
+      return new CopyJob(State.Succeeded, null);
+    }
+    JobCondition failed = find(job, "Failed");
+    if (failed != null) {
+      String log = logTail(ns, name);
+      return new CopyJob(
+          State.Failed,
+          failed.getReason()
+              + (failed.getMessage() == null ? "" : " (" + failed.getMessage() + ")")
+              + (log.isEmpty() ? "" : "; its log ends: " + log));
+    }
+    return new CopyJob(State.Running, waiting(ns, name));
+  }
+
+  void delete(PostgresMigration m, String name) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(m.getMetadata().getNamespace())
+        .withName(name)
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete();
+  }
+
+  /** Why the copy container cannot start, when that is the case; else null. */
+  private String waiting(String ns, String job) {
+    for (Pod p : pods(ns, job)) {
+      if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
+        continue;
+      }
+      for (ContainerStatus c : p.getStatus().getContainerStatuses()) {
+        if (c.getState() != null
+            && c.getState().getWaiting() != null
+            && STUCK.contains(c.getState().getWaiting().getReason())) {
+          return c.getState().getWaiting().getReason()
+              + ": "
+              + c.getState().getWaiting().getMessage();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The last lines the copy printed, joined; pg_restore's error is among them. */
+  private String logTail(String ns, String job) {
+    for (Pod p : pods(ns, job)) {
+      try {
+        String log =
+            client
+                .pods()
+                .inNamespace(ns)
+                .withName(p.getMetadata().getName())
+                .tailingLines(5)
+                .getLog();
+        if (log != null && !log.isBlank()) {
+          return Arrays.stream(log.strip().split("\n"))
+              .map(String::strip)
+              .collect(Collectors.joining(" | "));
+        }
+      } catch (KubernetesClientException e) {
+        // The log is a courtesy; the Job's own condition already says it failed.
+      }
+    }
+    return "";
+  }
+
+  private List<Pod> pods(String ns, String job) {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabel("batch.kubernetes.io/job-name", job)
+        .list()
+        .getItems();
+  }
+
+  private static boolean condition(Job job, String type) {
+    return find(job, type) != null;
+  }
+
+  private static JobCondition find(Job job, String type) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return null;
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+        .findFirst()
+        .orElse(null);
+  }
+}

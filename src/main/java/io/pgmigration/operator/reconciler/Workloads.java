@@ -1,0 +1,259 @@
+package io.pgmigration.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
+import io.pgmigration.operator.k8s.MaintenancePatches;
+import io.pgmigration.operator.k8s.SecretReaders;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The app's workloads as maintenance sees them, through the Kubernetes API: the selected
+ * Deployments, StatefulSets and CronJobs, their pods, and the patches of {@link
+ * MaintenancePatches}.
+ */
+final class Workloads {
+  private static final List<Class<? extends HasMetadata>> KINDS =
+      List.of(Deployment.class, StatefulSet.class, CronJob.class);
+  private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+  private final KubernetesClient client;
+
+  Workloads(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** The selected workloads, without the source and destination databases' own workloads. */
+  List<HasMetadata> selected(PostgresMigration m) {
+    PostgresMigrationSpec spec = m.getSpec();
+    if (spec.app.maintenance == null || spec.app.maintenance.selector == null) {
+      return List.of();
+    }
+    LabelSelector selector = spec.app.maintenance.selector;
+    List<HasMetadata> out = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind : KINDS) {
+      for (HasMetadata w :
+          client.resources(kind).inNamespace(ns(m)).withLabelSelector(selector).list().getItems()) {
+        if (!isDatabase(w, spec.source.workload) && !isDatabase(w, spec.destination.workload)) {
+          out.add(w);
+        }
+      }
+    }
+    out.sort(Comparator.comparing((HasMetadata w) -> kind(w)).thenComparing(w -> name(w)));
+    return out;
+  }
+
+  List<RecordedWorkload> record(PostgresMigration m) {
+    return selected(m).stream().map(MaintenancePatches::record).toList();
+  }
+
+  void stop(PostgresMigration m, RecordedWorkload w) {
+    HasMetadata current = get(m, w.kind, w.name);
+    if (current != null) {
+      client
+          .resources(classOf(w.kind))
+          .inNamespace(ns(m))
+          .withName(w.name)
+          .patch(MERGE, MaintenancePatches.stop(w));
+    }
+  }
+
+  /**
+   * Restores what {@code recorded} and the annotations say. Only a workload still carrying the
+   * annotation is restored: the restore patch removes it in the same write, so a workload without
+   * it was restored already (or never stopped), and restoring twice cannot undo a change made in
+   * between.
+   */
+  void restore(PostgresMigration m, List<RecordedWorkload> recorded) {
+    Map<String, RecordedWorkload> todo = new LinkedHashMap<>();
+    for (RecordedWorkload w : recorded) {
+      todo.put(w.kind + "/" + w.name, w);
+    }
+    for (HasMetadata w : selected(m)) {
+      if (annotated(w)) {
+        todo.putIfAbsent(kind(w) + "/" + name(w), MaintenancePatches.record(w));
+      }
+    }
+    for (RecordedWorkload w : todo.values()) {
+      HasMetadata current = get(m, w.kind, w.name);
+      if (current != null && annotated(current)) {
+        // The annotation holds the value from before maintenance; it wins over a status that
+        // may have been rebuilt after the fact.
+        RecordedWorkload original = MaintenancePatches.record(current);
+        client
+            .resources(classOf(w.kind))
+            .inNamespace(ns(m))
+            .withName(w.name)
+            .patch(MERGE, MaintenancePatches.restore(original));
+      }
+    }
+  }
+
+  /** Pods of {@code workloads}, and of their CronJobs' Jobs, that have not ended. */
+  List<String> remainingPods(PostgresMigration m, List<RecordedWorkload> workloads) {
+    List<String> left = new ArrayList<>();
+    for (RecordedWorkload w : workloads) {
+      HasMetadata current = get(m, w.kind, w.name);
+      if (current instanceof Deployment d) {
+        left.addAll(running(m, d.getSpec().getSelector()));
+      } else if (current instanceof StatefulSet s) {
+        left.addAll(running(m, s.getSpec().getSelector()));
+      } else if (current instanceof CronJob c) {
+        for (Job job : client.batch().v1().jobs().inNamespace(ns(m)).list().getItems()) {
+          boolean owned =
+              job.getMetadata().getOwnerReferences().stream()
+                  .anyMatch(o -> Objects.equals(o.getUid(), c.getMetadata().getUid()));
+          if (owned) {
+            left.addAll(
+                running(
+                    m, new LabelSelector(null, Map.of("batch.kubernetes.io/job-name", name(job)))));
+          }
+        }
+      }
+    }
+    return left;
+  }
+
+  /** Restarts the readers of the app's Secret that maintenance did not stop. */
+  List<String> restartSecretReaders(
+      PostgresMigration m, List<RecordedWorkload> stopped, String stamp) {
+    String secret = m.getSpec().app.databaseUrlSecret.name;
+    List<String> restarted = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind : List.of(Deployment.class, StatefulSet.class)) {
+      for (HasMetadata w : client.resources(kind).inNamespace(ns(m)).list().getItems()) {
+        PodTemplateSpec template =
+            w instanceof Deployment d
+                ? d.getSpec().getTemplate()
+                : ((StatefulSet) w).getSpec().getTemplate();
+        boolean wasStopped =
+            stopped.stream().anyMatch(s -> s.kind.equals(kind(w)) && s.name.equals(name(w)));
+        if (wasStopped || !SecretReaders.reads(template.getSpec(), secret)) {
+          continue;
+        }
+        restarted.add(kind(w) + " " + name(w));
+        Map<String, String> annotations = template.getMetadata().getAnnotations();
+        if (annotations == null || !stamp.equals(annotations.get(SecretReaders.RESTARTED_AT))) {
+          client
+              .resources(kind)
+              .inNamespace(ns(m))
+              .withName(name(w))
+              .patch(MERGE, Serialization.asJson(SecretReaders.restartPatch(stamp)));
+        }
+      }
+    }
+    return restarted;
+  }
+
+  /** Deletes the source workload, and its claims when asked. */
+  String destroySource(PostgresMigration m) {
+    WorkloadRef ref = m.getSpec().source.workload;
+    String kind = ref.kind.name();
+    HasMetadata current = get(m, kind, ref.name);
+    if (current == null) {
+      return kind + " " + ref.name + " was already gone";
+    }
+    List<String> claims = new ArrayList<>();
+    if (m.getSpec().destroySource.deletePersistentVolumeClaims) {
+      claims.addAll(claimsOf(current));
+    }
+    client.resources(classOf(kind)).inNamespace(ns(m)).withName(ref.name).delete();
+    List<String> deleted = new ArrayList<>(List.of(kind + " " + ref.name));
+    for (String claim : claims) {
+      client.persistentVolumeClaims().inNamespace(ns(m)).withName(claim).delete();
+      deleted.add("PersistentVolumeClaim " + claim);
+    }
+    if (claims.isEmpty()) {
+      deleted.add(
+          "its PersistentVolumeClaims were kept (destroySource.deletePersistentVolumeClaims)");
+    }
+    return String.join(", ", deleted);
+  }
+
+  private List<String> claimsOf(HasMetadata w) {
+    List<String> claims = new ArrayList<>();
+    if (w instanceof StatefulSet s) {
+      int replicas = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+      for (PersistentVolumeClaim t : s.getSpec().getVolumeClaimTemplates()) {
+        for (int i = 0; i < Math.max(replicas, 1); i++) {
+          claims.add(t.getMetadata().getName() + "-" + name(s) + "-" + i);
+        }
+      }
+    }
+    PodTemplateSpec template =
+        w instanceof Deployment d
+            ? d.getSpec().getTemplate()
+            : ((StatefulSet) w).getSpec().getTemplate();
+    for (Volume v : template.getSpec().getVolumes()) {
+      if (v.getPersistentVolumeClaim() != null) {
+        claims.add(v.getPersistentVolumeClaim().getClaimName());
+      }
+    }
+    return claims;
+  }
+
+  private List<String> running(PostgresMigration m, LabelSelector selector) {
+    return client.pods().inNamespace(ns(m)).withLabelSelector(selector).list().getItems().stream()
+        .filter(p -> !"Succeeded".equals(phase(p)) && !"Failed".equals(phase(p)))
+        .map(p -> "Pod " + name(p))
+        .toList();
+  }
+
+  private HasMetadata get(PostgresMigration m, String kind, String name) {
+    return client.resources(classOf(kind)).inNamespace(ns(m)).withName(name).get();
+  }
+
+  /** The kind, from the class: items of a list do not always carry it. */
+  private static String kind(HasMetadata w) {
+    return HasMetadata.getKind(w.getClass());
+  }
+
+  private static boolean annotated(HasMetadata w) {
+    Map<String, String> a = w.getMetadata().getAnnotations();
+    return a != null && a.containsKey(MaintenancePatches.ANNOTATION);
+  }
+
+  private static boolean isDatabase(HasMetadata w, WorkloadRef ref) {
+    return ref != null && ref.kind.name().equals(kind(w)) && ref.name.equals(name(w));
+  }
+
+  private static Class<? extends HasMetadata> classOf(String kind) {
+    return switch (kind) {
+      case "Deployment" -> Deployment.class;
+      case "StatefulSet" -> StatefulSet.class;
+      case "CronJob" -> CronJob.class;
+      default ->
+          throw new IllegalArgumentException("not a Deployment, StatefulSet or CronJob: " + kind);
+    };
+  }
+
+  private static String phase(Pod p) {
+    return p.getStatus() == null ? null : p.getStatus().getPhase();
+  }
+
+  private static String name(HasMetadata h) {
+    return h.getMetadata().getName();
+  }
+
+  private static String ns(PostgresMigration m) {
+    return m.getMetadata().getNamespace();
+  }
+}
