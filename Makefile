@@ -71,7 +71,7 @@ it: kube-api-test-binaries ## *IT: against a real kube-apiserver + etcd (and rea
 
 .PHONY: e2e
 e2e: cluster-up install-local quickstart ## *E2E: the operator deployed from deploy/ on the local cluster
-	KUBECONFIG=$(KUBECONFIG_LOCAL) $(MVN) test-compile failsafe:integration-test@e2e-tests failsafe:verify@e2e-tests -DskipE2E=false
+	KUBECONFIG=$(KUBECONFIG_LOCAL) PGMO_KUBECTL="$(firstword $(KUBECTL))" $(MVN) test-compile failsafe:integration-test@e2e-tests failsafe:verify@e2e-tests -DskipE2E=false
 
 .PHONY: kube-api-test-binaries
 kube-api-test-binaries: binaries ## Put kube-apiserver, etcd and kubectl where fabric8 kube-api-test looks for them

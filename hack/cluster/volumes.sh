@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 source "$HACK_DIR/cluster/lib.sh"
-POOL=${PGMO_VOLUMES:-12}
+POOL=${PGMO_VOLUMES:-24}
 
 case "${1:-}" in
 create)

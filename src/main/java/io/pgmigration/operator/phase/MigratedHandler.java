@@ -18,7 +18,7 @@ final class MigratedHandler implements PhaseHandler {
       Transitions.moveTo(
           status,
           Phase.Promoting,
-          "Promoting: switching the app's DATABASE_URL to the destination.");
+          "Switching the app's DATABASE_URL to the destination and bringing the app back.");
       return Step.now();
     }
     status.message =

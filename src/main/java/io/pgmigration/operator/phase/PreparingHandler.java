@@ -75,6 +75,7 @@ final class PreparingHandler implements PhaseHandler {
     Transitions.condition(
         m, status, Conditions.Type.PREPARED, true, Conditions.Reason.CHECKS_PASSED, summary, now);
     Transitions.waitForStart(m, status, summary, deadline, now);
-    return Step.after(window);
+    // A migration applied with start already set goes on at once.
+    return m.getSpec().start ? Step.now() : Step.after(window);
   }
 }

@@ -50,8 +50,7 @@ final class PromotingHandler implements PhaseHandler {
     Transitions.moveTo(
         status,
         Phase.Completed,
-        "Completed: "
-            + promoted
+        promoted
             + " The app is back after "
             + status.downtime.seconds
             + "s of downtime"

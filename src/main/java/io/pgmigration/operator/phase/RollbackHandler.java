@@ -34,7 +34,7 @@ final class RollbackHandler implements PhaseHandler {
     rollback.endPhase = endPhase;
     rollback.startedAt = Transitions.timestamp(now);
     status.rollback = rollback;
-    status.message = reason + ". Rolling back.";
+    status.message = sentence(reason) + " Rolling back.";
     return Step.now();
   }
 
@@ -58,8 +58,8 @@ final class RollbackHandler implements PhaseHandler {
     ctx.restoreWorkloads(m, maintenance == null ? List.of() : maintenance.workloads);
     if (fenceProblem != null) {
       status.message =
-          status.rollback.reason
-              + ". Rolling back: the app's workloads are restored, but the source is still"
+          sentence(status.rollback.reason)
+              + " Rolling back: the app's workloads are restored, but the source is still"
               + " read-only because lifting the fence failed ("
               + fenceProblem
               + "); retrying every "
@@ -77,8 +77,8 @@ final class RollbackHandler implements PhaseHandler {
     Transitions.moveTo(
         status,
         end,
-        reason
-            + ". Rolled back: the source is writable, the app's workloads are as they were, and"
+        sentence(reason)
+            + " Rolled back: the source is writable, the app's workloads are as they were, and"
             + " the app's DATABASE_URL is unchanged; the destination is kept for inspection.");
     if (maintenance != null) {
       Transitions.condition(
@@ -95,5 +95,10 @@ final class RollbackHandler implements PhaseHandler {
           m, status, Conditions.Type.FAILED, true, Conditions.Reason.ROLLED_BACK, reason, now);
     }
     return Step.waitForChange();
+  }
+
+  /** The reason as a sentence: a full stop added unless it already ends like one. */
+  private static String sentence(String reason) {
+    return reason.matches("(?s).*[.?!]$") ? reason : reason + ".";
   }
 }

@@ -13,6 +13,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.phase.PhaseMachine;
 import java.time.Duration;
+import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -26,6 +27,10 @@ public class PostgresMigrationReconciler
     implements Reconciler<PostgresMigration>, Cleaner<PostgresMigration> {
   private static final Logger LOG = Logger.getLogger(PostgresMigrationReconciler.class);
   static final Duration ERROR_RETRY = Duration.ofSeconds(30);
+
+  /** How long a deleted migration's rollback is retried before its finalizer is let go. */
+  static final Duration CLEANUP_GIVE_UP = Duration.ofMinutes(3);
+
   private final PhaseMachine machine = new PhaseMachine();
   private final KubernetesClient client;
   private final String copyImage;
@@ -83,6 +88,21 @@ public class PostgresMigrationReconciler
     if (PhaseMachine.safeToDelete(result.status())) {
       Events.phaseChanged(
           client, migration, before.phase, result.status().phase, result.status().message);
+      return DeleteControl.defaultDelete();
+    }
+    String deleted = migration.getMetadata().getDeletionTimestamp();
+    if (deleted != null && Instant.parse(deleted).plus(CLEANUP_GIVE_UP).isBefore(Instant.now())) {
+      // Typically the whole namespace is being deleted and the source with it: holding the
+      // finalizer longer would only keep the namespace from going away.
+      String left =
+          "Deleted before the rollback could finish, and it still could not after "
+              + CLEANUP_GIVE_UP.toMinutes()
+              + " minutes; giving up. What is left: "
+              + result.status().message;
+      LOG.warnf(
+          "%s/%s: %s",
+          migration.getMetadata().getNamespace(), migration.getMetadata().getName(), left);
+      Events.record(client, migration, "Warning", "RollbackAbandoned", left);
       return DeleteControl.defaultDelete();
     }
     return DeleteControl.noFinalizerRemoval()

@@ -98,6 +98,16 @@ class PhaseMachineTest {
   }
 
   @Test
+  void aMigrationAppliedWithStartSetGoesOnOnceReady() {
+    PostgresMigration m = in(Phase.Preparing, migration());
+    m.getSpec().start = true;
+    PhaseMachine.Result r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.Ready);
+    assertThat(r.step().requeueAfter()).contains(Duration.ofSeconds(1));
+    assertThat(step(m).status().phase).isEqualTo(Phase.MaintenanceOn);
+  }
+
+  @Test
   void preparingToPrepareFailedListsEveryFailure() {
     ctx.checks =
         List.of(

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Measures the app's downtime (maintenance on -> off) of a Snapshot migration on the local cluster,
+# for the quickstart as it is and with its source grown by a filler table:
+#   bench/downtime.sh            the quickstart (about 12 MB)
+#   bench/downtime.sh 600        the quickstart plus about 600 MB of rows
+# Needs `make cluster-up install-local`. Prints the status' downtime and how long each phase took
+# (from the migration's Events), as a Markdown table row for docs/downtime.md.
+set -euo pipefail
+source "$(dirname "$0")/../hack/lib/common.sh"
+source "$HACK_DIR/cluster/lib.sh"
+NS=example-app
+NAME=example-app-migration
+EXTRA_MB=${1:-0}
+
+"$HACK_DIR/quickstart.sh" >/dev/null
+kubectl -n "$NS" wait pgm "$NAME" --for=jsonpath='{.status.phase}'=Ready --timeout=300s >/dev/null
+psql_source() {
+  kubectl -n "$NS" exec postgresql-clean-29349-0 -c postgresql -- psql -U app -d app -qtAX -c "$1"
+}
+if [ "$EXTRA_MB" -gt 0 ]; then
+  log "adding about $EXTRA_MB MB to the source"
+  # About 1 KB per row across two columns, in batches so the server's memory limit holds.
+  psql_source "CREATE TABLE filler (id bigint PRIMARY KEY, note text, body text)"
+  rows_per_batch=100000
+  batches=$(( (EXTRA_MB * 1000 + rows_per_batch - 1) / rows_per_batch ))
+  for b in $(seq 0 $((batches - 1))); do
+    psql_source "INSERT INTO filler SELECT g, md5(g::text), repeat(md5((g * 7)::text), 30)
+      FROM generate_series($((b * rows_per_batch + 1)), $(((b + 1) * rows_per_batch))) g" >/dev/null
+  done
+  psql_source "ANALYZE"
+  # The checks ran on the smaller database: let them run again against this one.
+  kubectl -n "$NS" patch pgm "$NAME" --type merge -p '{"spec":{"readyWindow":"23h"}}' >/dev/null
+  sleep 3
+  kubectl -n "$NS" wait pgm "$NAME" --for=jsonpath='{.status.phase}'=Ready --timeout=300s >/dev/null
+fi
+size=$(psql_source "SELECT pg_size_pretty(pg_database_size(current_database()))")
+log "source holds $size; starting the migration"
+kubectl -n "$NS" patch pgm "$NAME" --type merge -p '{"spec":{"start":true}}' >/dev/null
+kubectl -n "$NS" wait pgm "$NAME" --for=jsonpath='{.status.phase}'=Completed --timeout=3600s >/dev/null \
+  || { kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.message}'; echo; exit 1; }
+
+downtime=$(kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.downtime.seconds}')
+# Seconds from one phase's Event to the next one's.
+events=$(kubectl -n "$NS" get events --field-selector involvedObject.name=$NAME \
+  --sort-by=.metadata.creationTimestamp -o go-template='{{range .items}}{{.reason}} {{.metadata.creationTimestamp}}{{"\n"}}{{end}}')
+took() {
+  local from to
+  from=$(awk -v p="$1" '$1 == p {print $2; exit}' <<<"$events")
+  to=$(awk -v p="$2" '$1 == p {print $2; exit}' <<<"$events")
+  echo $(( $(date -d "$to" +%s) - $(date -d "$from" +%s) ))
+}
+echo "| $size | ${downtime}s | $(took MaintenanceOn Migrating)s | $(took Migrating Verifying)s | $(took Verifying Migrated)s | $(took Promoting Completed)s |"
