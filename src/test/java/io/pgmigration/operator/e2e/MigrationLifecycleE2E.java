@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
@@ -20,8 +19,6 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.
 import io.pgmigration.operator.db.PreparationChecks;
 import io.pgmigration.operator.k8s.CopyJobBuilder;
 import io.pgmigration.operator.phase.ConditionWriter;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * writing numbered rows all along.
  */
 class MigrationLifecycleE2E {
-  private static final String OPERATOR_NS = "pgmigration-system";
+  private static final String OPERATOR_NS = LocalCluster.OPERATOR_NS;
   private static final Duration PREPARE = Duration.ofMinutes(3);
   private static final Duration RUN = Duration.ofMinutes(6);
 
@@ -227,7 +224,7 @@ class MigrationLifecycleE2E {
                       .isNotNull());
       assertThat(q.migration().getStatus().phase).isEqualTo(Phase.Migrating);
 
-      Pod operator = operatorPod();
+      Pod operator = LocalCluster.operatorPod(client);
       client.pods().inNamespace(OPERATOR_NS).resource(operator).withGracePeriod(0).delete();
       client
           .apps()
@@ -237,7 +234,7 @@ class MigrationLifecycleE2E {
           .waitUntilCondition(
               d ->
                   Integer.valueOf(1).equals(d.getStatus().getReadyReplicas())
-                      && !operatorPod()
+                      && !LocalCluster.operatorPod(client)
                           .getMetadata()
                           .getUid()
                           .equals(operator.getMetadata().getUid()),
@@ -343,8 +340,9 @@ class MigrationLifecycleE2E {
         q.query(server, "SELECT setting FROM pg_config WHERE name = 'SHAREDIR'").get(0)
             + "/extension";
     var data = new java.util.LinkedHashMap<String, String>();
-    for (String file : exec(pod, "cd " + dir + " && ls plpgsql*").trim().split("\\s+")) {
-      data.put(file, exec(pod, "cat " + dir + "/" + file));
+    for (String file :
+        LocalCluster.exec(client, pod, "cd " + dir + " && ls plpgsql*").trim().split("\\s+")) {
+      data.put(file, LocalCluster.exec(client, pod, "cat " + dir + "/" + file));
     }
     client
         .configMaps()
@@ -425,37 +423,5 @@ class MigrationLifecycleE2E {
     var copy = new java.util.LinkedHashMap<>(state);
     copy.put("StatefulSet/" + DESTINATION, "0 {}");
     return copy;
-  }
-
-  private static Pod operatorPod() {
-    List<Pod> pods =
-        client
-            .pods()
-            .inNamespace(OPERATOR_NS)
-            .withLabel("app.kubernetes.io/name", "pg-migration-operator")
-            .list()
-            .getItems()
-            .stream()
-            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .toList();
-    assertThat(pods).hasSize(1);
-    return pods.get(0);
-  }
-
-  private static String exec(Pod pod, String command) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try (ExecWatch watch =
-        client
-            .pods()
-            .inNamespace(pod.getMetadata().getNamespace())
-            .withName(pod.getMetadata().getName())
-            .writingOutput(out)
-            .writingError(err)
-            .exec("bash", "-c", command)) {
-      int code = watch.exitCode().get(30, TimeUnit.SECONDS);
-      assertThat(code).as("%s: %s", command, err.toString(StandardCharsets.UTF_8)).isZero();
-    }
-    return out.toString(StandardCharsets.UTF_8);
   }
 }

@@ -7,19 +7,16 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
 import io.pgmigration.operator.phase.ConditionWriter;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * the in-cluster operator writing the migration's status.
  */
 class QuickstartE2E {
-  private static final String OPERATOR_NS = "pgmigration-system";
+  private static final String OPERATOR_NS = LocalCluster.OPERATOR_NS;
   private static final String NS = "example-app";
   private static KubernetesClient client;
 
@@ -55,7 +52,7 @@ class QuickstartE2E {
             .get();
     assertThat(operator).as("deploy/ installs the operator Deployment").isNotNull();
     assertThat(operator.getStatus().getAvailableReplicas()).isEqualTo(1);
-    Pod pod = operatorPod();
+    Pod pod = LocalCluster.operatorPod(client);
     assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("pg-migration-operator");
     assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
@@ -101,13 +98,18 @@ class QuickstartE2E {
 
     Pod web = pods("app.kubernetes.io/name=web").get(0);
     String count = "psql \"$DATABASE_URL\" -qtAX -c 'SELECT count(*) FROM app_writes'";
-    long before = Long.parseLong(exec(web, count).trim());
+    long before = Long.parseLong(LocalCluster.exec(client, web, count).trim());
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
-            () -> assertThat(Long.parseLong(exec(web, count).trim())).isGreaterThan(before));
+            () ->
+                assertThat(Long.parseLong(LocalCluster.exec(client, web, count).trim()))
+                    .isGreaterThan(before));
     // The seed data came through the image's initdb contract.
-    assertThat(exec(web, "psql \"$DATABASE_URL\" -qtAX -c 'SELECT count(*) FROM customers'").trim())
+    assertThat(
+            LocalCluster.exec(
+                    client, web, "psql \"$DATABASE_URL\" -qtAX -c 'SELECT count(*) FROM customers'")
+                .trim())
         .isEqualTo("2000");
   }
 
@@ -150,42 +152,10 @@ class QuickstartE2E {
         .allSatisfy(instance -> assertThat(instance).startsWith("pg-migration-operator-"));
   }
 
-  private static Pod operatorPod() {
-    List<Pod> pods =
-        client
-            .pods()
-            .inNamespace(OPERATOR_NS)
-            .withLabel("app.kubernetes.io/name", "pg-migration-operator")
-            .list()
-            .getItems()
-            .stream()
-            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .toList();
-    assertThat(pods).hasSize(1);
-    return pods.get(0);
-  }
-
   private static List<Pod> pods(String selector) {
     String[] kv = selector.split("=");
     return client.pods().inNamespace(NS).withLabel(kv[0], kv[1]).list().getItems().stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .toList();
-  }
-
-  private static String exec(Pod pod, String command) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try (ExecWatch watch =
-        client
-            .pods()
-            .inNamespace(pod.getMetadata().getNamespace())
-            .withName(pod.getMetadata().getName())
-            .writingOutput(out)
-            .writingError(err)
-            .exec("bash", "-c", command)) {
-      int code = watch.exitCode().get(30, TimeUnit.SECONDS);
-      assertThat(code).as("%s: %s", command, err.toString(StandardCharsets.UTF_8)).isZero();
-    }
-    return out.toString(StandardCharsets.UTF_8);
   }
 }
