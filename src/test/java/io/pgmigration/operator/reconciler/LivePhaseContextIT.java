@@ -1,0 +1,244 @@
+package io.pgmigration.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import io.pgmigration.operator.k8s.MaintenancePatches;
+import io.pgmigration.operator.k8s.SecretPromotion;
+import io.pgmigration.operator.testing.KubeApiServers;
+import io.pgmigration.operator.testing.Manifests;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes side of {@link LivePhaseContext} against a real API server: what maintenance
+ * records, stops and restores, and what promotion writes into the app's Secret, including what a
+ * repeat after an operator restart does.
+ */
+class LivePhaseContextIT {
+  private static final Map<String, String> APP = Map.of("app.kubernetes.io/part-of", "example-app");
+  private static KubernetesClient client;
+  private static LivePhaseContext ctx;
+
+  @BeforeAll
+  static void connect() {
+    client = KubeApiServers.client();
+    ctx = new LivePhaseContext(client, "postgres:{major}");
+  }
+
+  @AfterAll
+  static void close() {
+    client.close();
+  }
+
+  private static PostgresMigration migrationIn(String ns) {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    PostgresMigration m = Manifests.quickstartMigration();
+    m.getMetadata().setNamespace(ns);
+    m.getMetadata().setUid(UUID.randomUUID().toString());
+    return m;
+  }
+
+  @Test
+  void maintenanceRecordsStopsAndRestoresExactlyOnce() {
+    PostgresMigration m = migrationIn("maintenance");
+    client.resource(deployment("maintenance", "web", 2)).create();
+    client.resource(cronJob("maintenance")).create();
+    // The source database carries the app's label too; it must never be stopped.
+    client
+        .resource(
+            new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName("postgresql-clean-29349")
+                .withNamespace("maintenance")
+                .withLabels(APP)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .withMatchLabels(Map.of("db", "source"))
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Map.of("db", "source"))
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("postgres")
+                .withImage("postgres:15")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+
+    List<RecordedWorkload> recorded = ctx.recordWorkloads(m);
+    assertThat(recorded)
+        .extracting(w -> w.kind + "/" + w.name + " " + w.replicas + " " + w.suspend)
+        .containsExactly("CronJob/nightly-report null false", "Deployment/web 2 null");
+    recorded.forEach(w -> ctx.stopWorkload(m, w));
+    assertThat(web().getSpec().getReplicas()).isZero();
+    assertThat(web().getMetadata().getAnnotations()).containsKey(MaintenancePatches.ANNOTATION);
+    assertThat(cron().getSpec().getSuspend()).isTrue();
+
+    // A restarted operator recording again reads the annotations, not the stopped specs.
+    assertThat(ctx.recordWorkloads(m))
+        .extracting(w -> w.kind + "/" + w.name + " " + w.replicas + " " + w.suspend)
+        .containsExactlyElementsOf(
+            recorded.stream()
+                .map(w -> w.kind + "/" + w.name + " " + w.replicas + " " + w.suspend)
+                .toList());
+    // Even from a lost status, the annotations alone bring everything back.
+    ctx.restoreWorkloads(m, List.of());
+    assertThat(web().getSpec().getReplicas()).isEqualTo(2);
+    assertThat(web().getMetadata().getAnnotations())
+        .doesNotContainKey(MaintenancePatches.ANNOTATION);
+    assertThat(cron().getSpec().getSuspend()).isFalse();
+
+    // A repeated restore after someone scaled the app changes nothing.
+    client.apps().deployments().inNamespace("maintenance").withName("web").scale(5);
+    ctx.restoreWorkloads(m, recorded);
+    assertThat(web().getSpec().getReplicas()).isEqualTo(5);
+  }
+
+  @Test
+  void promotionKeepsThePreviousUrlAndIsNotRepeated() {
+    PostgresMigration m = migrationIn("promotion");
+    secret(
+        "promotion", "postgresql-circular-11223", "postgres://app:d@postgresql-circular-11223/app");
+    secret("promotion", "example-app-config", "postgres://app:s@postgresql-clean-29349/app");
+
+    assertThat(ctx.promoteSecret(m)).isEqualTo("DATABASE_URL_PREVIOUS");
+    assertThat(appSecret())
+        .containsEntry("DATABASE_URL", "postgres://app:d@postgresql-circular-11223/app")
+        .containsEntry("DATABASE_URL_PREVIOUS", "postgres://app:s@postgresql-clean-29349/app")
+        .hasSize(2);
+    assertThat(
+            client
+                .secrets()
+                .inNamespace("promotion")
+                .withName("example-app-config")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .containsKey(SecretPromotion.MARKER);
+
+    // Resumed after a restart: the same alias, nothing aliased twice.
+    assertThat(ctx.promoteSecret(m)).isEqualTo("DATABASE_URL_PREVIOUS");
+    assertThat(appSecret()).hasSize(2);
+  }
+
+  private static Deployment web() {
+    return client.apps().deployments().inNamespace("maintenance").withName("web").get();
+  }
+
+  private static CronJob cron() {
+    return client
+        .batch()
+        .v1()
+        .cronjobs()
+        .inNamespace("maintenance")
+        .withName("nightly-report")
+        .get();
+  }
+
+  private static Map<String, String> appSecret() {
+    Map<String, String> data = new java.util.TreeMap<>();
+    client
+        .secrets()
+        .inNamespace("promotion")
+        .withName("example-app-config")
+        .get()
+        .getData()
+        .forEach(
+            (k, v) ->
+                data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    return data;
+  }
+
+  private static void secret(String ns, String name, String url) {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .withStringData(Map.of("DATABASE_URL", url))
+                .build())
+        .create();
+  }
+
+  private static Deployment deployment(String ns, String name, int replicas) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .withLabels(APP)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector()
+        .withMatchLabels(Map.of("app", name))
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(Map.of("app", name))
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage("postgres:15")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static CronJob cronJob(String ns) {
+    return new CronJobBuilder()
+        .withNewMetadata()
+        .withName("nightly-report")
+        .withNamespace(ns)
+        .withLabels(APP)
+        .endMetadata()
+        .withNewSpec()
+        .withSchedule("* * * * *")
+        .withSuspend(false)
+        .withNewJobTemplate()
+        .withNewSpec()
+        .withNewTemplate()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .addNewContainer()
+        .withName("report")
+        .withImage("postgres:15")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .endJobTemplate()
+        .endSpec()
+        .build();
+  }
+}
