@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -226,20 +225,18 @@ class MigrationLifecycleE2E {
 
       Pod operator = LocalCluster.operatorPod(client);
       client.pods().inNamespace(OPERATOR_NS).resource(operator).withGracePeriod(0).delete();
-      client
-          .apps()
-          .deployments()
-          .inNamespace(OPERATOR_NS)
-          .withName("pg-migration-operator")
-          .waitUntilCondition(
-              d ->
-                  Integer.valueOf(1).equals(d.getStatus().getReadyReplicas())
-                      && !LocalCluster.operatorPod(client)
-                          .getMetadata()
-                          .getUid()
-                          .equals(operator.getMetadata().getUid()),
-              3,
-              TimeUnit.MINUTES);
+      // Polled from the test thread: a predicate of waitUntilCondition runs on the client's event
+      // loop, where a blocking API call of its own can starve.
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                Pod now = LocalCluster.operatorPod(client);
+                return !now.getMetadata().getUid().equals(operator.getMetadata().getUid())
+                    && now.getStatus().getContainerStatuses().stream()
+                        .allMatch(c -> Boolean.TRUE.equals(c.getReady()));
+              });
 
       PostgresMigration done = q.awaitPhase(Phase.Completed, RUN);
       List<Job> jobs = copyJobs(q);
