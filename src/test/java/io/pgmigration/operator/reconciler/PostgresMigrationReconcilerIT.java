@@ -223,6 +223,8 @@ class PostgresMigrationReconcilerIT {
         .untilAsserted(
             () -> {
               PostgresMigration current = client.resource(m).get();
+              // Not written yet on the first look: an assertion, so that it is looked at again.
+              assertThat(current.getStatus()).isNotNull();
               assertThat(current.getStatus().checks).isNotNull();
               assertThat(current.getStatus().phase).isEqualTo(Phase.Preparing);
               assertThat(current.getStatus().message).startsWith("Waiting for the databases");
