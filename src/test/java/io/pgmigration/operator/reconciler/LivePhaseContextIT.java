@@ -3,9 +3,7 @@ package io.pgmigration.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
@@ -60,7 +58,9 @@ class LivePhaseContextIT {
   @Test
   void maintenanceRecordsStopsAndRestoresExactlyOnce() {
     PostgresMigration m = migrationIn("maintenance");
-    client.resource(deployment("maintenance", "web", 2)).create();
+    Deployment web = Manifests.appDeployment("maintenance", "web");
+    web.getSpec().setReplicas(2);
+    client.resource(web).create();
     client.resource(cronJob("maintenance")).create();
     // The source database carries the app's label too; it must never be stopped.
     client
@@ -176,43 +176,7 @@ class LivePhaseContextIT {
   }
 
   private static void secret(String ns, String name, String url) {
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(ns)
-                .endMetadata()
-                .withStringData(Map.of("DATABASE_URL", url))
-                .build())
-        .create();
-  }
-
-  private static Deployment deployment(String ns, String name, int replicas) {
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(ns)
-        .withLabels(APP)
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(replicas)
-        .withNewSelector()
-        .withMatchLabels(Map.of("app", name))
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(Map.of("app", name))
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("app")
-        .withImage("postgres:15")
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    client.resource(Manifests.urlSecret(ns, name, url)).create();
   }
 
   private static CronJob cronJob(String ns) {

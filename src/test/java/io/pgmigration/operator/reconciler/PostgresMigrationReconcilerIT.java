@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
@@ -21,7 +19,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,32 +63,7 @@ class PostgresMigrationReconcilerIT {
     secret(ns, "postgresql-circular-11223", destinationUri);
     secret(ns, "example-app-config", source.uri());
     for (String name : List.of("web", "worker")) {
-      client
-          .resource(
-              new DeploymentBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .withNamespace(ns)
-                  .withLabels(Map.of("app.kubernetes.io/part-of", "example-app"))
-                  .endMetadata()
-                  .withNewSpec()
-                  .withNewSelector()
-                  .withMatchLabels(Map.of("app", name))
-                  .endSelector()
-                  .withNewTemplate()
-                  .withNewMetadata()
-                  .withLabels(Map.of("app", name))
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewContainer()
-                  .withName("app")
-                  .withImage("postgres:15")
-                  .endContainer()
-                  .endSpec()
-                  .endTemplate()
-                  .endSpec()
-                  .build())
-          .serverSideApply();
+      client.resource(Manifests.appDeployment(ns, name)).serverSideApply();
     }
     PostgresMigration m = Manifests.quickstartMigration();
     m.getMetadata().setNamespace(ns);
@@ -102,16 +74,7 @@ class PostgresMigrationReconcilerIT {
   }
 
   private void secret(String ns, String name, String uri) {
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(ns)
-                .endMetadata()
-                .withStringData(Map.of("DATABASE_URL", uri))
-                .build())
-        .serverSideApply();
+    client.resource(Manifests.urlSecret(ns, name, uri)).serverSideApply();
   }
 
   private PostgresMigration awaitPhase(PostgresMigration m, Phase phase) {
