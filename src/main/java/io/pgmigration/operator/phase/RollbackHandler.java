@@ -26,9 +26,8 @@ final class RollbackHandler implements PhaseHandler {
       Phase endPhase,
       String reason,
       Instant now) {
-    if (!status.phase.canMoveTo(endPhase)) {
-      throw new IllegalStateException("illegal rollback " + status.phase + " -> " + endPhase);
-    }
+    // Checked now, not when the rollback ends, so an impossible end is never marked.
+    Transitions.requireLegal(status, endPhase);
     PostgresMigrationStatus.Rollback rollback = new PostgresMigrationStatus.Rollback();
     rollback.reason = reason;
     rollback.endPhase = endPhase;

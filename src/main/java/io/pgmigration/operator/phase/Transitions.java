@@ -11,11 +11,16 @@ final class Transitions {
   private Transitions() {}
 
   static void moveTo(PostgresMigrationStatus status, Phase next, String message) {
+    requireLegal(status, next);
+    status.phase = next;
+    status.message = message;
+  }
+
+  /** Refuses a move from the status' phase to {@code next} that the phase does not allow. */
+  static void requireLegal(PostgresMigrationStatus status, Phase next) {
     if (!status.phase.canMoveTo(next)) {
       throw new IllegalStateException("illegal transition " + status.phase + " -> " + next);
     }
-    status.phase = next;
-    status.message = message;
   }
 
   /** An instant as status writes it: RFC 3339, whole seconds. */

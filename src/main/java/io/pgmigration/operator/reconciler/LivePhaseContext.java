@@ -95,9 +95,7 @@ final class LivePhaseContext implements PhaseContext {
       return Found.problem("the Secret does not exist in namespace " + ns);
     }
     if (secret.getData() != null && secret.getData().containsKey(ref.key)) {
-      return Found.of(
-          new String(
-              Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8));
+      return Found.of(decode(secret.getData().get(ref.key)));
     }
     if (secret.getStringData() != null && secret.getStringData().containsKey(ref.key)) {
       return Found.of(secret.getStringData().get(ref.key));

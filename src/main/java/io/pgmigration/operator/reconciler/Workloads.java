@@ -22,10 +22,11 @@ import io.pgmigration.operator.k8s.MaintenancePatches;
 import io.pgmigration.operator.k8s.SecretReaders;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The app's workloads as maintenance sees them, through the Kubernetes API: the selected
@@ -84,26 +85,26 @@ final class Workloads {
    * between.
    */
   void restore(PostgresMigration m, List<RecordedWorkload> recorded) {
-    Map<String, RecordedWorkload> todo = new LinkedHashMap<>();
+    // Kind and name of each workload to look at; the values come from the annotations.
+    Set<List<String>> workloads = new LinkedHashSet<>();
     for (RecordedWorkload w : recorded) {
-      todo.put(w.kind + "/" + w.name, w);
+      workloads.add(List.of(w.kind, w.name));
     }
     for (HasMetadata w : selected(m)) {
       if (annotated(w)) {
-        todo.putIfAbsent(kind(w) + "/" + name(w), MaintenancePatches.record(w));
+        workloads.add(List.of(kind(w), name(w)));
       }
     }
-    for (RecordedWorkload w : todo.values()) {
-      HasMetadata current = get(m, w.kind, w.name);
+    for (List<String> w : workloads) {
+      HasMetadata current = get(m, w.get(0), w.get(1));
       if (current != null && annotated(current)) {
         // The annotation holds the value from before maintenance; it wins over a status that
         // may have been rebuilt after the fact.
-        RecordedWorkload original = MaintenancePatches.record(current);
         client
-            .resources(classOf(w.kind))
+            .resources(classOf(w.get(0)))
             .inNamespace(ns(m))
-            .withName(w.name)
-            .patch(MERGE, MaintenancePatches.restore(original));
+            .withName(w.get(1))
+            .patch(MERGE, MaintenancePatches.restore(MaintenancePatches.record(current)));
       }
     }
   }
@@ -140,10 +141,7 @@ final class Workloads {
     List<String> restarted = new ArrayList<>();
     for (Class<? extends HasMetadata> kind : List.of(Deployment.class, StatefulSet.class)) {
       for (HasMetadata w : client.resources(kind).inNamespace(ns(m)).list().getItems()) {
-        PodTemplateSpec template =
-            w instanceof Deployment d
-                ? d.getSpec().getTemplate()
-                : ((StatefulSet) w).getSpec().getTemplate();
+        PodTemplateSpec template = template(w);
         boolean wasStopped =
             stopped.stream().anyMatch(s -> s.kind.equals(kind(w)) && s.name.equals(name(w)));
         if (wasStopped || !SecretReaders.reads(template.getSpec(), secret)) {
@@ -198,16 +196,19 @@ final class Workloads {
         }
       }
     }
-    PodTemplateSpec template =
-        w instanceof Deployment d
-            ? d.getSpec().getTemplate()
-            : ((StatefulSet) w).getSpec().getTemplate();
-    for (Volume v : template.getSpec().getVolumes()) {
+    for (Volume v : template(w).getSpec().getVolumes()) {
       if (v.getPersistentVolumeClaim() != null) {
         claims.add(v.getPersistentVolumeClaim().getClaimName());
       }
     }
     return claims;
+  }
+
+  /** The pod template of a Deployment or StatefulSet. */
+  private static PodTemplateSpec template(HasMetadata w) {
+    return w instanceof Deployment d
+        ? d.getSpec().getTemplate()
+        : ((StatefulSet) w).getSpec().getTemplate();
   }
 
   private List<String> running(PostgresMigration m, LabelSelector selector) {
