@@ -33,10 +33,22 @@ deps: ## Install the Debian packages the cluster and tests need (idempotent)
 	@hack/install-deps.sh
 
 .PHONY: build
-build: ## Compile, check formatting and package the operator (target/quarkus-app)
-	@echo "==> building the operator (mvn package)"
+build: ## Compile, check formatting and package the operator (target/quarkus-app) and the kubectl plugin (target/cli)
+	@echo "==> building the operator and the kubectl plugin (mvn package)"
 	@$(MVN) -q package -DskipTests
 	@hack/crd-columns.py target/kubernetes/$(CRD) $(CRD_COLUMNS)
+	@install -m 0755 src/main/sh/kubectl-pg_migrate target/cli/kubectl-pg_migrate
+	@tar -C target/cli -czf target/kubectl-pg_migrate.tar.gz kubectl-pg_migrate kubectl-pg_migrate.jar
+	@target/cli/kubectl-pg_migrate --version >/dev/null
+
+PREFIX ?= $(HOME)/.local
+
+.PHONY: install-plugin
+install-plugin: build ## Install kubectl pg-migrate into $(PREFIX)/bin (default ~/.local/bin; needs Java 17+)
+	install -d $(PREFIX)/bin $(PREFIX)/lib/pg-migrate
+	install -m 0644 target/cli/kubectl-pg_migrate.jar $(PREFIX)/lib/pg-migrate/
+	install -m 0755 target/cli/kubectl-pg_migrate $(PREFIX)/bin/
+	@echo "kubectl pg-migrate is installed; $(PREFIX)/bin must be on PATH."
 
 .PHONY: format
 format: ## Format the Java sources

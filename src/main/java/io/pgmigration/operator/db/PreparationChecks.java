@@ -210,26 +210,19 @@ public final class PreparationChecks {
    */
   public static boolean mayResolveItself(List<CheckResult> checks) {
     return checks.stream()
-        .filter(c -> c.severity == Severity.Blocking && c.result != CheckOutcome.Passed)
+        .filter(CheckResult::blocks)
         .allMatch(c -> c.result == CheckOutcome.Error || MAYBE_NOT_YET.contains(c.name));
   }
 
   /** Whether any blocking check did not pass. */
   public static boolean blocked(List<CheckResult> checks) {
-    return checks.stream()
-        .anyMatch(c -> c.severity == Severity.Blocking && c.result != CheckOutcome.Passed);
+    return checks.stream().anyMatch(CheckResult::blocks);
   }
 
   /** "Found 2 blocking issues and 1 warning", as Heroku's CLI says it. */
   public static String summary(List<CheckResult> checks) {
-    long blocking =
-        checks.stream()
-            .filter(c -> c.severity == Severity.Blocking && c.result != CheckOutcome.Passed)
-            .count();
-    long warnings =
-        checks.stream()
-            .filter(c -> c.severity == Severity.Warning && c.result != CheckOutcome.Passed)
-            .count();
+    long blocking = checks.stream().filter(CheckResult::blocks).count();
+    long warnings = checks.stream().filter(CheckResult::warns).count();
     if (blocking == 0 && warnings == 0) {
       return "All " + checks.size() + " checks passed";
     }

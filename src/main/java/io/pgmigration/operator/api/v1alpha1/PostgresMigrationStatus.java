@@ -79,6 +79,16 @@ public class PostgresMigrationStatus {
     @JsonPropertyDescription("How to fix a failed check.")
     public String hint;
 
+    /** Whether this check stops the migration: a blocking check that did not pass. */
+    public boolean blocks() {
+      return severity == Severity.Blocking && result != CheckOutcome.Passed;
+    }
+
+    /** Whether this is a warning: a non-blocking check that did not pass. */
+    public boolean warns() {
+      return severity == Severity.Warning && result != CheckOutcome.Passed;
+    }
+
     /** Whether a failure blocks the migration. */
     public enum Severity {
       Blocking,

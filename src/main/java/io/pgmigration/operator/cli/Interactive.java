@@ -1,0 +1,247 @@
+package io.pgmigration.operator.cli;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
+import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
+import io.pgmigration.operator.cli.Databases.Database;
+import io.pgmigration.operator.cli.Databases.Workload;
+import io.pgmigration.operator.cli.prompt.SelectPrompt;
+import io.pgmigration.operator.cli.prompt.SelectPrompt.Choice;
+import io.pgmigration.operator.cli.prompt.TerminalUi;
+import io.pgmigration.operator.cli.view.MigrationTable;
+import io.pgmigration.operator.cli.view.StatusWords;
+import io.pgmigration.operator.cli.view.Style;
+import io.pgmigration.operator.cli.view.Warnings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The interactive flow of Heroku's {@code data:pg:migrate}: the table of configured migrations,
+ * then a menu to configure, start or cancel one. Each choice ends with the table again.
+ */
+final class Interactive {
+  private enum Action {
+    CONFIGURE,
+    START,
+    CANCEL,
+    EXIT
+  }
+
+  private final Session session;
+  private final TerminalUi ui;
+  private final Style s;
+
+  private Interactive(Session session, TerminalUi ui) {
+    this.session = session;
+    this.ui = ui;
+    this.s = session.style;
+  }
+
+  static int run(Session session) {
+    try (TerminalUi ui = TerminalUi.open(session.style)) {
+      return new Interactive(session, ui).menu();
+    }
+  }
+
+  private int menu() {
+    ui.println(s.bold("Migrate an application's PostgreSQL database to a new database server"));
+    ui.println("Press Ctrl+C to cancel");
+    ui.println("");
+    while (true) {
+      Configuration config = Configuration.read(session);
+      List<PostgresMigration> migrations = config.migrations();
+      ui.println(MigrationTable.render(migrations, session.namespace(), s));
+      ui.println("");
+      String ns = "namespace " + session.namespace();
+      Action action =
+          ui.select(
+              new SelectPrompt<>(
+                  "What do you want to do?",
+                  List.of(
+                      new Choice<>(
+                          "Configure a database migration",
+                          Action.CONFIGURE,
+                          config.databases().size() < 2
+                              ? "no two PostgreSQL connection Secrets in " + ns
+                              : null),
+                      new Choice<>(
+                          "Start a migration",
+                          Action.START,
+                          migrations.stream().anyMatch(StatusWords::startable)
+                              ? null
+                              : "no ready migrations in " + ns),
+                      new Choice<>(
+                          "Cancel a migration",
+                          Action.CANCEL,
+                          migrations.stream().anyMatch(StatusWords::cancellable)
+                              ? null
+                              : "no migrations to cancel in " + ns),
+                      Choice.separator(),
+                      Choice.of("Exit", Action.EXIT))));
+      if (action == Action.EXIT) {
+        return ExitCode.OK;
+      }
+      boolean done =
+          switch (action) {
+            case CONFIGURE -> configure(config);
+            case START ->
+                gate(
+                    migrations,
+                    StatusWords::startable,
+                    "Select the migration to start:",
+                    m -> Warnings.start(m, s),
+                    "Confirm to start the migration:",
+                    m -> StartCommand.start(session, m));
+            case CANCEL ->
+                gate(
+                    migrations,
+                    StatusWords::cancellable,
+                    "Select the migration to cancel:",
+                    m -> Warnings.cancel(m, s),
+                    "Confirm to cancel the migration:",
+                    m -> CancelCommand.cancel(session, m));
+            case EXIT -> false;
+          };
+      if (done) {
+        ui.println("");
+        ui.println(MigrationTable.render(session.migrations(), session.namespace(), s));
+        return ExitCode.OK;
+      }
+      ui.println("");
+    }
+  }
+
+  /** Configure: source, destination, what happens after the copy, warning, confirm. */
+  private boolean configure(Configuration config) {
+    List<Choice<Database>> sources = new ArrayList<>();
+    for (Database d : config.databases()) {
+      sources.add(new Choice<>(s.database(d.describe()), d, config.notASource(d)));
+    }
+    Database source = selectOrBack("Select the source database:", sources);
+    if (source == null) {
+      return false;
+    }
+    List<Choice<Database>> destinations = new ArrayList<>();
+    for (Database d : config.databases()) {
+      if (d != source) {
+        destinations.add(
+            new Choice<>(s.database(d.describe()), d, config.notADestination(d, source)));
+      }
+    }
+    Database destination = selectOrBack("Select the destination database:", destinations);
+    if (destination == null) {
+      return false;
+    }
+    SecretKeyRef appSecret = appSecret(source, config);
+    if (appSecret == null) {
+      return false;
+    }
+    List<Workload> stopped = config.appWorkloads(appSecret);
+    LabelSelector selector = config.selector(appSecret);
+    Boolean promote =
+        selectOrBack(
+            "When the data is copied and verified:",
+            List.of(
+                Choice.of("Promote it and bring the app back", true),
+                Choice.of("Wait for me to check the data and promote it", false)));
+    if (promote == null) {
+      return false;
+    }
+    NewMigration.Choices choices =
+        config.choices(
+            source, destination, appSecret, selector, Method.Snapshot, false, promote, null);
+    PostgresMigration m = NewMigration.build(session.namespace(), choices);
+    ui.println("");
+    ui.println(
+        Warnings.configure(
+            source.name(),
+            destination.name(),
+            m.getSpec().readyWindow,
+            selector == null ? List.of() : stopped.stream().map(Workload::display).toList(),
+            s));
+    ui.println("");
+    if (!confirm("Confirm migration configuration:")) {
+      return false;
+    }
+    session.create(m);
+    ui.println("Configuring migration " + m.getMetadata().getName() + "... done");
+    ui.println(
+        "It can take a few minutes to prepare. Follow it with: kubectl pg-migrate watch "
+            + m.getMetadata().getName()
+            + " -n "
+            + session.namespace());
+    return true;
+  }
+
+  /** The app's Secret for {@code source}: the one found, or the user's pick among several. */
+  private SecretKeyRef appSecret(Database source, Configuration config) {
+    if (source.appSecrets().size() == 1) {
+      return source.appSecrets().get(0);
+    }
+    List<Choice<SecretKeyRef>> choices = new ArrayList<>();
+    List<SecretKeyRef> candidates =
+        source.appSecrets().isEmpty()
+            ? config.databases().stream().map(Database::secret).toList()
+            : source.appSecrets();
+    for (SecretKeyRef r : candidates) {
+      choices.add(Choice.of(r.name + " (" + r.key + ")", r));
+    }
+    return selectOrBack("Select the Secret your app reads its DATABASE_URL from:", choices);
+  }
+
+  /** Start or cancel: pick the migration, show the warning, confirm, set the gate. */
+  private boolean gate(
+      List<PostgresMigration> migrations,
+      Predicate<PostgresMigration> eligible,
+      String question,
+      Function<PostgresMigration, List<String>> warning,
+      String confirmQuestion,
+      java.util.function.Consumer<PostgresMigration> apply) {
+    List<Choice<PostgresMigration>> choices = new ArrayList<>();
+    for (PostgresMigration m : migrations) {
+      if (eligible.test(m)) {
+        choices.add(
+            Choice.of(
+                "From "
+                    + s.database(m.getSpec().source.connectionSecret.name)
+                    + " to "
+                    + s.database(m.getSpec().destination.connectionSecret.name)
+                    + " ("
+                    + m.getMetadata().getName()
+                    + ")",
+                m));
+      }
+    }
+    PostgresMigration m = selectOrBack(question, choices);
+    if (m == null) {
+      return false;
+    }
+    ui.println("");
+    ui.println(warning.apply(m));
+    ui.println("");
+    if (!confirm(confirmQuestion)) {
+      return false;
+    }
+    apply.accept(session.migration(m.getMetadata().getName()));
+    return true;
+  }
+
+  private boolean confirm(String question) {
+    Boolean yes =
+        ui.select(
+            new SelectPrompt<>(
+                question, List.of(Choice.of("Confirm", true), Choice.of("Go back", false))));
+    return yes;
+  }
+
+  /** {@code choices} then a separator and "Go back"; null when the user goes back. */
+  private <T> T selectOrBack(String question, List<Choice<T>> choices) {
+    List<Choice<T>> all = new ArrayList<>(choices);
+    all.add(Choice.separator());
+    all.add(Choice.of("Go back", null));
+    return ui.select(new SelectPrompt<>(question, all));
+  }
+}

@@ -1,0 +1,377 @@
+package io.pgmigration.operator.cli;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.cli.Databases.Service;
+import io.pgmigration.operator.cli.Databases.Workload;
+import io.pgmigration.operator.cli.view.StatusWords;
+import io.pgmigration.operator.cli.view.Style;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * One run of the plugin: the API server it talks to (chosen the way kubectl chooses it), the
+ * namespace, and where and how it prints. All reads and writes of the cluster go through here, and
+ * every API error leaves as a {@link CliException} that says what to do about it.
+ */
+public final class Session implements AutoCloseable {
+  private static final String CRD = "postgresmigrations.pgmigration.io";
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String server;
+  public final PrintStream out;
+  public final Style style;
+
+  private Session(KubernetesClient client, String namespace, PrintStream out, Style style) {
+    this.client = client;
+    this.namespace = namespace;
+    this.server = client.getConfiguration().getMasterUrl();
+    this.out = out;
+    this.style = style;
+  }
+
+  /**
+   * Connects like kubectl: {@code kubeconfig} or else {@code $KUBECONFIG} or {@code ~/.kube/config}
+   * (or the pod's service account), the {@code context} or the current one, and the {@code
+   * namespace} or the context's, or {@code default}.
+   */
+  public static Session open(
+      String kubeconfig, String context, String namespace, PrintStream out, Style style) {
+    Config config;
+    if (kubeconfig != null) {
+      File file = new File(kubeconfig);
+      if (!file.isFile()) {
+        throw new CliException("--kubeconfig " + kubeconfig + ": no such file");
+      }
+      config = Config.fromKubeconfig(context, file);
+    } else {
+      boolean anyKubeconfig =
+          Config.getKubeconfigFilenames().stream().anyMatch(f -> Files.isRegularFile(Path.of(f)));
+      if (!anyKubeconfig && System.getenv("KUBERNETES_SERVICE_HOST") == null) {
+        throw new CliException(
+            "No kubeconfig found: set KUBECONFIG, create ~/.kube/config or pass --kubeconfig FILE.");
+      }
+      config = Config.autoConfigure(context);
+    }
+    if (context != null
+        && (config.getCurrentContext() == null
+            || !context.equals(config.getCurrentContext().getName()))) {
+      throw new CliException("--context " + context + ": no such context in the kubeconfig");
+    }
+    String ns = namespace != null ? namespace : config.getNamespace();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    return new Session(client, ns == null || ns.isBlank() ? "default" : ns, out, style);
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** Every migration of the namespace, oldest first. */
+  public List<PostgresMigration> migrations() {
+    requireCrd();
+    List<PostgresMigration> list =
+        new ArrayList<>(
+            call(
+                    "list",
+                    "postgresmigrations",
+                    () -> client.resources(PostgresMigration.class).inNamespace(namespace).list())
+                .getItems());
+    list.sort(
+        Comparator.comparing((PostgresMigration m) -> m.getMetadata().getCreationTimestamp())
+            .thenComparing(m -> m.getMetadata().getName()));
+    return list;
+  }
+
+  /** The migration {@code name}; a clear error when there is none. */
+  public PostgresMigration migration(String name) {
+    requireCrd();
+    PostgresMigration m =
+        call(
+            "get",
+            "postgresmigrations",
+            () ->
+                client
+                    .resources(PostgresMigration.class)
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .get());
+    if (m == null) {
+      throw new CliException(
+          "No migration named "
+              + name
+              + " in namespace "
+              + namespace
+              + ". Run 'kubectl pg-migrate status -n "
+              + namespace
+              + "' to list them.");
+    }
+    return m;
+  }
+
+  /**
+   * The migration {@code name}, or, when no name is given, the only migration that {@code which}
+   * accepts; {@code what} says what such a migration is, for the error.
+   */
+  public PostgresMigration pick(
+      String name, java.util.function.Predicate<PostgresMigration> which, String what) {
+    if (name != null) {
+      return migration(name);
+    }
+    List<PostgresMigration> candidates = migrations().stream().filter(which).toList();
+    if (candidates.size() == 1) {
+      return candidates.get(0);
+    }
+    if (candidates.isEmpty()) {
+      throw new CliException("No " + what + " in namespace " + namespace + ".");
+    }
+    throw new CliException(
+        "Several "
+            + what
+            + "s in namespace "
+            + namespace
+            + "; name one: "
+            + String.join(", ", candidates.stream().map(m -> m.getMetadata().getName()).toList()));
+  }
+
+  /** Merges {@code spec} into the migration's spec (a JSON merge patch). */
+  public PostgresMigration patchSpec(String name, Map<String, Object> spec) {
+    return call(
+        "patch",
+        "postgresmigrations",
+        () ->
+            client
+                .resources(PostgresMigration.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .patch(
+                    PatchContext.of(PatchType.JSON_MERGE),
+                    io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("spec", spec))));
+  }
+
+  /** Creates {@code m}; a clear error when the name is taken or the API server refuses it. */
+  public PostgresMigration create(PostgresMigration m) {
+    requireCrd();
+    return call(
+        "create",
+        "postgresmigrations",
+        () ->
+            client.resources(PostgresMigration.class).inNamespace(namespace).resource(m).create());
+  }
+
+  /** The namespace's Secrets. */
+  public List<Secret> secrets() {
+    return call("list", "secrets", () -> client.secrets().inNamespace(namespace).list().getItems());
+  }
+
+  /** The namespace's Deployments, StatefulSets and CronJobs. */
+  public List<Workload> workloads() {
+    List<Workload> out = new ArrayList<>();
+    for (Deployment d :
+        call(
+            "list",
+            "deployments",
+            () -> client.apps().deployments().inNamespace(namespace).list().getItems())) {
+      out.add(
+          new Workload(
+              "Deployment",
+              d.getMetadata().getName(),
+              labels(d.getMetadata().getLabels()),
+              labels(d.getSpec().getTemplate().getMetadata().getLabels()),
+              d.getSpec().getTemplate().getSpec()));
+    }
+    for (StatefulSet s :
+        call(
+            "list",
+            "statefulsets",
+            () -> client.apps().statefulSets().inNamespace(namespace).list().getItems())) {
+      out.add(
+          new Workload(
+              "StatefulSet",
+              s.getMetadata().getName(),
+              labels(s.getMetadata().getLabels()),
+              labels(s.getSpec().getTemplate().getMetadata().getLabels()),
+              s.getSpec().getTemplate().getSpec()));
+    }
+    for (CronJob c :
+        call(
+            "list",
+            "cronjobs",
+            () -> client.batch().v1().cronjobs().inNamespace(namespace).list().getItems())) {
+      var template = c.getSpec().getJobTemplate().getSpec().getTemplate();
+      out.add(
+          new Workload(
+              "CronJob",
+              c.getMetadata().getName(),
+              labels(c.getMetadata().getLabels()),
+              labels(template.getMetadata() == null ? null : template.getMetadata().getLabels()),
+              template.getSpec()));
+    }
+    return out;
+  }
+
+  /**
+   * The namespace's Services and whether each has a ready endpoint. Empty when the user may not
+   * list them: availability is then unknown rather than an error.
+   */
+  public List<Service> services() {
+    try {
+      Set<String> ready = new HashSet<>();
+      for (EndpointSlice slice :
+          client.discovery().v1().endpointSlices().inNamespace(namespace).list().getItems()) {
+        String service =
+            slice.getMetadata().getLabels() == null
+                ? null
+                : slice.getMetadata().getLabels().get("kubernetes.io/service-name");
+        for (Endpoint e :
+            slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
+          if (service != null
+              && (e.getConditions() == null
+                  || !Boolean.FALSE.equals(e.getConditions().getReady()))) {
+            ready.add(service);
+          }
+        }
+      }
+      return client.services().inNamespace(namespace).list().getItems().stream()
+          .map(
+              s ->
+                  new Service(
+                      s.getMetadata().getName(),
+                      s.getSpec().getSelector(),
+                      ready.contains(s.getMetadata().getName())))
+          .toList();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        return List.of();
+      }
+      throw explain(e, "list", "services");
+    }
+  }
+
+  /** The names of migrations that still hold their databases, for "already a source …". */
+  public static Set<String> activeSecrets(List<PostgresMigration> migrations, boolean source) {
+    Set<String> out = new HashSet<>();
+    for (PostgresMigration m : migrations) {
+      if (StatusWords.active(m)) {
+        out.add(
+            source
+                ? m.getSpec().source.connectionSecret.name
+                : m.getSpec().destination.connectionSecret.name);
+      }
+    }
+    return out;
+  }
+
+  private void requireCrd() {
+    boolean installed;
+    try {
+      installed = client.supports(PostgresMigration.class);
+    } catch (KubernetesClientException e) {
+      throw explain(e, "discover", "APIs");
+    }
+    if (!installed) {
+      throw new CliException(
+          "The PostgresMigration API ("
+              + CRD
+              + ") is not installed in the cluster at "
+              + server
+              + ". Install the operator first: kubectl apply -k deploy/ (see the README).");
+    }
+  }
+
+  private <T> T call(String verb, String resource, Supplier<T> request) {
+    try {
+      return request.get();
+    } catch (KubernetesClientException e) {
+      throw explain(e, verb, resource);
+    }
+  }
+
+  private CliException explain(KubernetesClientException e, String verb, String resource) {
+    String serverSays =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
+    return switch (e.getCode()) {
+      case 401 ->
+          new CliException(
+              "The API server at "
+                  + server
+                  + " did not accept your credentials (401 Unauthorized). Log in again or check"
+                  + " the user of your kubeconfig context.");
+      case 403 ->
+          new CliException(
+              "You are not allowed to "
+                  + verb
+                  + " "
+                  + resource
+                  + " in namespace "
+                  + namespace
+                  + ": "
+                  + serverSays
+                  + ". Ask a cluster admin for a Role that grants it.");
+      case 404 -> new CliException("Not found: " + serverSays);
+      case 409 -> new CliException("Already exists: " + serverSays);
+      case 422 -> new CliException("The API server refused it: " + serverSays);
+      default -> {
+        Throwable cause = rootCause(e);
+        if (cause instanceof ConnectException
+            || cause instanceof UnknownHostException
+            || cause instanceof SSLException
+            || cause instanceof java.net.SocketException
+            || cause instanceof java.nio.channels.ClosedChannelException) {
+          yield new CliException(
+              "Cannot reach the Kubernetes API server at "
+                  + server
+                  + " ("
+                  + cause.getClass().getSimpleName()
+                  + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                  + "). Check your kubeconfig and context.");
+        }
+        yield new CliException(
+            "The API server could not " + verb + " " + resource + ": " + serverSays);
+      }
+    };
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static Map<String, String> labels(Map<String, String> labels) {
+    return labels == null ? Map.of() : labels;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
