@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The end of `make demo`: runs the quickstart migration the way a user would. It waits for Ready,
-# starts the migration with `kubectl patch` (Heroku's "Start a migration"), follows it with
-# `kubectl get pgm -w` until it ends, shows what `kubectl describe` says, and then shows the app
-# writing to the destination.
+# The end of `make demo`: runs the quickstart migration the way a user would, with the kubectl
+# plugin (`kubectl pg-migrate`, built into target/cli). It watches the preparation until Ready,
+# shows Heroku's migration table, starts the migration, follows it to the end, shows what
+# `kubectl describe` says, and then shows the app writing to the destination.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$HACK_DIR/cluster/lib.sh"
@@ -15,36 +15,21 @@ rows() { # rows the app wrote into the database of StatefulSet $1
     -c "SELECT count(*) FROM app_writes" 2>/dev/null || echo "?"
 }
 
-# Waits until the phase is one of $@ (or the migration ended), for at most 5 minutes.
-wait_for() {
-  local deadline=$((SECONDS + 300)) current
-  while [ $SECONDS -lt $deadline ]; do
-    current=$(phase)
-    for want in "$@" Completed SourceDestroyed Failed PrepareFailed Expired Cancelled; do
-      [ "$current" = "$want" ] && return 0
-    done
-    sleep 1
-  done
-  return 1
-}
-
-log "following the migration: kubectl -n $NS get pgm -w"
-kubectl -n "$NS" get pgm -w &
-watcher=$!
-trap 'kill $watcher 2>/dev/null || true' EXIT
-
-wait_for Ready || true
+export PATH=$REPO_DIR/target/cli:$PATH
+log "waiting for the preparation checks: kubectl pg-migrate watch $NAME -n $NS"
+kubectl pg-migrate watch "$NAME" -n "$NS" || true
 if [ "$(phase)" = Ready ]; then
-  sleep 3
   echo
-  log "the checks passed; starting: kubectl -n $NS patch pgm $NAME --type merge -p '{\"spec\":{\"start\":true}}'"
-  kubectl -n "$NS" patch pgm "$NAME" --type merge -p '{"spec":{"start":true}}' >/dev/null
+  log "kubectl pg-migrate status -n $NS"
+  kubectl pg-migrate status -n "$NS"
   sleep 2
-  wait_for Completed || true
+  echo
+  log "starting (Heroku's \"Start a migration\"): kubectl pg-migrate start $NAME -n $NS"
+  kubectl pg-migrate start "$NAME" -n "$NS"
+  echo
+  log "following it: kubectl pg-migrate watch $NAME -n $NS"
+  kubectl pg-migrate watch "$NAME" -n "$NS" || true
 fi
-sleep 2
-kill $watcher 2>/dev/null || true
-wait $watcher 2>/dev/null || true
 
 echo
 log "kubectl -n $NS describe pgm $NAME"
@@ -65,7 +50,8 @@ fi
 cat <<MSG
 
 Try it yourself:
-  export KUBECONFIG=$KUBECONFIG_ADMIN PATH=$KUBE_BIN:\$PATH
+  export KUBECONFIG=$KUBECONFIG_ADMIN PATH=$KUBE_BIN:$REPO_DIR/target/cli:\$PATH
+  kubectl pg-migrate -n $NS              # the interactive menu, as heroku data:pg:migrate
   kubectl -n $NS get pods,pgm,events
   kubectl explain pgm.spec
 Run the quickstart again with: make quickstart && hack/demo-watch.sh

@@ -91,6 +91,9 @@ public final class Main implements Callable<Integer> {
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(main.ansi()));
     cl.setExecutionExceptionHandler(
         (e, command, parsed) -> {
+          if (e instanceof CliException c && c.exitCode() == ExitCode.INTERRUPTED) {
+            return c.exitCode();
+          }
           if (e instanceof CliException c) {
             err.println(main.style().red("Error:") + " " + c.getMessage());
             return c.exitCode();

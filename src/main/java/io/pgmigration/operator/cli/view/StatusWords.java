@@ -30,7 +30,7 @@ public final class StatusWords {
       case Expired -> "Expired";
       case Cancelled -> "Cancelled";
       case MaintenanceOn, Migrating, Verifying -> "Migrating";
-      case Migrated -> m.getSpec().promote ? "Promoting" : "Migrated - waiting for promote";
+      case Migrated -> m.getSpec().promote ? "Migrated" : "Migrated - waiting for promote";
       case Promoting -> "Promoting";
       case Completed -> "Completed";
       case Failed -> "Failed - check status";
