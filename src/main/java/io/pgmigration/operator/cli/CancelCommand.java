@@ -11,6 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cancel}: sets the cancel gate, honoured until the migration starts. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "cancel",
     description = {
       "Cancel a migration that has not started (spec.cancel). Nothing has been changed yet, so"

@@ -7,6 +7,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code checks}: the preparation report of one migration. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "checks",
     description = {
       "Show a migration's preparation report: its blocking issues and warnings with hints.",

@@ -15,6 +15,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code create}: "Configure a database migration" without the menu. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "create",
     description = {
       "Configure a migration from --source to --destination. The operator prepares it (checks"

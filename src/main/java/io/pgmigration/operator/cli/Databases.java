@@ -2,7 +2,9 @@ package io.pgmigration.operator.cli;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
 import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
@@ -44,6 +46,20 @@ public final class Databases {
       Map<String, String> labels,
       Map<String, String> podLabels,
       PodSpec podSpec) {
+    /** The workload of {@code kind} with {@code meta} whose pods are made from {@code template}. */
+    public static Workload of(String kind, ObjectMeta meta, PodTemplateSpec template) {
+      return new Workload(
+          kind,
+          meta.getName(),
+          labels(meta.getLabels()),
+          labels(template.getMetadata() == null ? null : template.getMetadata().getLabels()),
+          template.getSpec());
+    }
+
+    private static Map<String, String> labels(Map<String, String> labels) {
+      return labels == null ? Map.of() : labels;
+    }
+
     public String display() {
       return kind + "/" + name;
     }

@@ -14,6 +14,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code destroy-source}: Heroku's {@code addons:destroy} of the old database, typed confirm. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "destroy-source",
     description = {
       "Destroy the source database of a Completed migration: its workload is deleted (and its"

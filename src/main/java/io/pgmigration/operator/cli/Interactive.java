@@ -65,7 +65,10 @@ final class Interactive {
                           "Configure a database migration",
                           Action.CONFIGURE,
                           config.databases().size() < 2
-                              ? "no two PostgreSQL connection Secrets in " + ns
+                              ? "needs two databases; found "
+                                  + config.databases().size()
+                                  + " in "
+                                  + ns
                               : null),
                       new Choice<>(
                           "Start a migration",

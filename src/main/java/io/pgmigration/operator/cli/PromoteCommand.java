@@ -11,6 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code promote}: sets the promote gate, Heroku's {@code pg:promote} plus maintenance:off. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "promote",
     description = {
       "Promote the destination (spec.promote): the app's DATABASE_URL is switched to it, the"

@@ -1,9 +1,6 @@
 package io.pgmigration.operator.cli;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.Config;
@@ -15,7 +12,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.cli.Databases.Service;
 import io.pgmigration.operator.cli.Databases.Workload;
-import io.pgmigration.operator.cli.view.StatusWords;
 import io.pgmigration.operator.cli.view.Style;
 import java.io.File;
 import java.io.PrintStream;
@@ -43,6 +39,7 @@ public final class Session implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final String server;
+  private boolean crdSeen;
   public final PrintStream out;
   public final Style style;
 
@@ -191,46 +188,29 @@ public final class Session implements AutoCloseable {
   /** The namespace's Deployments, StatefulSets and CronJobs. */
   public List<Workload> workloads() {
     List<Workload> out = new ArrayList<>();
-    for (Deployment d :
-        call(
+    call(
             "list",
             "deployments",
-            () -> client.apps().deployments().inNamespace(namespace).list().getItems())) {
-      out.add(
-          new Workload(
-              "Deployment",
-              d.getMetadata().getName(),
-              labels(d.getMetadata().getLabels()),
-              labels(d.getSpec().getTemplate().getMetadata().getLabels()),
-              d.getSpec().getTemplate().getSpec()));
-    }
-    for (StatefulSet s :
-        call(
+            () -> client.apps().deployments().inNamespace(namespace).list().getItems())
+        .forEach(
+            d -> out.add(Workload.of("Deployment", d.getMetadata(), d.getSpec().getTemplate())));
+    call(
             "list",
             "statefulsets",
-            () -> client.apps().statefulSets().inNamespace(namespace).list().getItems())) {
-      out.add(
-          new Workload(
-              "StatefulSet",
-              s.getMetadata().getName(),
-              labels(s.getMetadata().getLabels()),
-              labels(s.getSpec().getTemplate().getMetadata().getLabels()),
-              s.getSpec().getTemplate().getSpec()));
-    }
-    for (CronJob c :
-        call(
+            () -> client.apps().statefulSets().inNamespace(namespace).list().getItems())
+        .forEach(
+            s -> out.add(Workload.of("StatefulSet", s.getMetadata(), s.getSpec().getTemplate())));
+    call(
             "list",
             "cronjobs",
-            () -> client.batch().v1().cronjobs().inNamespace(namespace).list().getItems())) {
-      var template = c.getSpec().getJobTemplate().getSpec().getTemplate();
-      out.add(
-          new Workload(
-              "CronJob",
-              c.getMetadata().getName(),
-              labels(c.getMetadata().getLabels()),
-              labels(template.getMetadata() == null ? null : template.getMetadata().getLabels()),
-              template.getSpec()));
-    }
+            () -> client.batch().v1().cronjobs().inNamespace(namespace).list().getItems())
+        .forEach(
+            c ->
+                out.add(
+                    Workload.of(
+                        "CronJob",
+                        c.getMetadata(),
+                        c.getSpec().getJobTemplate().getSpec().getTemplate())));
     return out;
   }
 
@@ -272,21 +252,10 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  /** The names of migrations that still hold their databases, for "already a source …". */
-  public static Set<String> activeSecrets(List<PostgresMigration> migrations, boolean source) {
-    Set<String> out = new HashSet<>();
-    for (PostgresMigration m : migrations) {
-      if (StatusWords.active(m)) {
-        out.add(
-            source
-                ? m.getSpec().source.connectionSecret.name
-                : m.getSpec().destination.connectionSecret.name);
-      }
-    }
-    return out;
-  }
-
   private void requireCrd() {
+    if (crdSeen) {
+      return;
+    }
     boolean installed;
     try {
       installed = client.supports(PostgresMigration.class);
@@ -301,6 +270,7 @@ public final class Session implements AutoCloseable {
               + server
               + ". Install the operator first: kubectl apply -k deploy/ (see the README).");
     }
+    crdSeen = true;
   }
 
   private <T> T call(String verb, String resource, Supplier<T> request) {
@@ -364,10 +334,6 @@ public final class Session implements AutoCloseable {
       t = t.getCause();
     }
     return t;
-  }
-
-  private static Map<String, String> labels(Map<String, String> labels) {
-    return labels == null ? Map.of() : labels;
   }
 
   @Override

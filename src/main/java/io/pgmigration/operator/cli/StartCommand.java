@@ -11,6 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code start}: sets the start gate, Heroku's "Start a migration". */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "start",
     description = {
       "Start a migration (spec.start). A Ready migration starts at once; one still preparing"

@@ -14,6 +14,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code status}: the table of configured migrations, or the same as JSON or YAML. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "status",
     description = "Show the configured migrations: source, destination and status.")
 final class StatusCommand implements Callable<Integer> {

@@ -24,6 +24,7 @@ import picocli.CommandLine.ParentCommand;
  * change and, while the copy runs, a progress bar with an ETA. Its exit code says how it ended.
  */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "watch",
     description = {
       "Follow a migration: status changes, and the copy's progress bar and ETA.",

@@ -39,30 +39,15 @@ class DatabasesTest {
         } else if (o instanceof io.fabric8.kubernetes.api.model.Service s) {
           services.add(new Service(s.getMetadata().getName(), s.getSpec().getSelector(), true));
         } else if (o instanceof Deployment d) {
-          workloads.add(
-              new Workload(
-                  "Deployment",
-                  d.getMetadata().getName(),
-                  d.getMetadata().getLabels(),
-                  d.getSpec().getTemplate().getMetadata().getLabels(),
-                  d.getSpec().getTemplate().getSpec()));
+          workloads.add(Workload.of("Deployment", d.getMetadata(), d.getSpec().getTemplate()));
         } else if (o instanceof StatefulSet d) {
-          workloads.add(
-              new Workload(
-                  "StatefulSet",
-                  d.getMetadata().getName(),
-                  d.getMetadata().getLabels(),
-                  d.getSpec().getTemplate().getMetadata().getLabels(),
-                  d.getSpec().getTemplate().getSpec()));
+          workloads.add(Workload.of("StatefulSet", d.getMetadata(), d.getSpec().getTemplate()));
         } else if (o instanceof CronJob c) {
-          var t = c.getSpec().getJobTemplate().getSpec().getTemplate();
           workloads.add(
-              new Workload(
+              Workload.of(
                   "CronJob",
-                  c.getMetadata().getName(),
-                  c.getMetadata().getLabels(),
-                  t.getMetadata().getLabels(),
-                  t.getSpec()));
+                  c.getMetadata(),
+                  c.getSpec().getJobTemplate().getSpec().getTemplate()));
         }
       }
     }
