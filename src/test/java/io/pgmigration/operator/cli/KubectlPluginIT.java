@@ -263,6 +263,8 @@ class KubectlPluginIT {
     Run piped = cli("-n", ns);
     assertThat(piped.code()).isZero();
     assertThat(piped.out()).contains("=== Configured Migrations").contains("needs a terminal");
+    // Piped output is plain text: no colour, no database glyph.
+    assertThat(table.out() + piped.out()).doesNotContain("\u001b[").doesNotContain("⛁");
   }
 
   @Test
