@@ -24,7 +24,13 @@ public final class DatabaseProbe {
 
   /** Opens a connection with short timeouts, so an unreachable server fails fast. */
   public static Connection connect(PostgresUri uri) throws SQLException {
+    return connect(uri, new Properties());
+  }
+
+  /** Opens a connection with {@code settings} (driver properties) over the short defaults. */
+  public static Connection connect(PostgresUri uri, Properties settings) throws SQLException {
     Properties p = uri.jdbcProperties();
+    p.putAll(settings);
     p.putIfAbsent("connectTimeout", "10");
     p.putIfAbsent("socketTimeout", "60");
     p.putIfAbsent("ApplicationName", "pg-migration-operator");

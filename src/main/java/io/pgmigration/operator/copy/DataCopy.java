@@ -1,0 +1,251 @@
+package io.pgmigration.operator.copy;
+
+import io.pgmigration.operator.db.DatabaseProbe;
+import io.pgmigration.operator.db.PostgresUri;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+
+/**
+ * Copies the rows of every table, the sequences' values and the large objects' contents from the
+ * source to a destination whose schema (pre-data) is already in place, with parallel COPY streams
+ * and no intermediate files. All workers read one exported snapshot of the source.
+ *
+ * <p>Resumable: each item's rows and its mark in {@code pgmo_copy.done} commit in one transaction
+ * on the destination, so a restarted copy skips what is done and an item can never land twice.
+ */
+public final class DataCopy {
+  /** The destination schema holding the copy's progress marks; dropped by {@link #finish}. */
+  public static final String STATE_SCHEMA = "pgmo_copy";
+
+  /** How the copy is cut and shared. */
+  public record Options(int workers, long chunkBytes, int index, int count) {
+    public static Options local(int workers) {
+      return new Options(workers, 256L << 20, 0, 1);
+    }
+  }
+
+  /** What a run did. */
+  public record Result(int items, int skipped, long bytes, int sequences, int largeObjects) {}
+
+  private final PostgresUri source;
+  private final PostgresUri destination;
+  private final Consumer<String> log;
+
+  public DataCopy(PostgresUri source, PostgresUri destination, Consumer<String> log) {
+    this.source = source;
+    this.destination = destination;
+    this.log = log;
+  }
+
+  /** Copies this worker's share of the rows; with {@code index} 0 also sequences and LOs. */
+  public Result run(Options options) throws Exception {
+    try (Connection snapshotHolder = connect(source)) {
+      snapshotHolder.setAutoCommit(false);
+      exec(snapshotHolder, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      String snapshot = one(snapshotHolder, "SELECT pg_export_snapshot()");
+      List<TableInfo> tables = SourceCatalog.tables(snapshotHolder);
+      boolean split = SourceCatalog.scansTidRanges(snapshotHolder);
+      Set<String> done = prepareState();
+      List<WorkItem> all = CopyPlan.items(tables, options.chunkBytes(), split);
+      List<WorkItem> todo = new ArrayList<>();
+      for (WorkItem item : all) {
+        if (!done.contains(item.id())) {
+          todo.add(item);
+        }
+      }
+      List<WorkItem> mine = CopyPlan.share(todo, options.index(), options.count());
+      log.accept(
+          String.format(
+              "%d tables in %d items; %d already done; this worker copies %d with %d streams",
+              tables.size(), all.size(), all.size() - todo.size(), mine.size(), options.workers()));
+      AtomicLong bytes = new AtomicLong();
+      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.workers()));
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (WorkItem item : mine) {
+          futures.add(pool.submit(() -> bytes.addAndGet(copy(item, snapshot))));
+        }
+        for (Future<?> f : futures) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      int sequences = 0;
+      int largeObjects = 0;
+      if (options.index() == 0) {
+        sequences = sequences(snapshotHolder);
+        largeObjects = largeObjects(snapshotHolder);
+      }
+      snapshotHolder.commit();
+      return new Result(
+          mine.size(), all.size() - todo.size(), bytes.get(), sequences, largeObjects);
+    }
+  }
+
+  /** Drops the progress marks once every worker has finished. */
+  public void finish() throws SQLException {
+    try (Connection d = connect(destination)) {
+      exec(d, "DROP SCHEMA IF EXISTS " + STATE_SCHEMA + " CASCADE");
+    }
+  }
+
+  private Set<String> prepareState() throws SQLException {
+    try (Connection d = connect(destination)) {
+      exec(d, "CREATE SCHEMA IF NOT EXISTS " + STATE_SCHEMA);
+      exec(d, "CREATE TABLE IF NOT EXISTS " + STATE_SCHEMA + ".done (item text PRIMARY KEY)");
+      Set<String> done = new HashSet<>();
+      try (Statement s = d.createStatement();
+          ResultSet r = s.executeQuery("SELECT item FROM " + STATE_SCHEMA + ".done")) {
+        while (r.next()) {
+          done.add(r.getString(1));
+        }
+      }
+      return done;
+    }
+  }
+
+  /** Streams one item's rows from source to destination; returns the bytes moved. */
+  private long copy(WorkItem item, String snapshot) throws SQLException {
+    try (Connection s = connect(source);
+        Connection d = connect(destination)) {
+      s.setAutoCommit(false);
+      exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      exec(s, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+      d.setAutoCommit(false);
+      exec(d, "SET LOCAL synchronous_commit = off");
+      long moved = 0;
+      CopyOut out = s.unwrap(PGConnection.class).getCopyAPI().copyOut(item.copyOut());
+      CopyIn in = d.unwrap(PGConnection.class).getCopyAPI().copyIn(item.copyIn());
+      try {
+        byte[] buf;
+        while ((buf = out.readFromCopy()) != null) {
+          in.writeToCopy(buf, 0, buf.length);
+          moved += buf.length;
+        }
+        in.endCopy();
+      } finally {
+        if (in.isActive()) {
+          in.cancelCopy();
+        }
+        if (out.isActive()) {
+          out.cancelCopy();
+        }
+      }
+      try (PreparedStatement mark =
+          d.prepareStatement("INSERT INTO " + STATE_SCHEMA + ".done (item) VALUES (?)")) {
+        mark.setString(1, item.id());
+        mark.executeUpdate();
+      }
+      d.commit();
+      s.commit();
+      log.accept("copied " + item.id() + " (" + moved + " bytes)");
+      return moved;
+    }
+  }
+
+  /** Sets every sequence on the destination to the source's value. */
+  private int sequences(Connection s) throws SQLException {
+    int n = 0;
+    try (Statement st = s.createStatement();
+        ResultSet r =
+            st.executeQuery(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename),"
+                    + " last_value, last_value IS NOT NULL FROM pg_sequences"
+                    + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+        Connection d = connect(destination);
+        PreparedStatement set = d.prepareStatement("SELECT setval(?::regclass, ?, ?)")) {
+      while (r.next()) {
+        if (!r.getBoolean(3)) {
+          continue;
+        }
+        set.setString(1, r.getString(1));
+        set.setLong(2, r.getLong(2));
+        set.setBoolean(3, true);
+        set.execute();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Writes the contents of every large object; pg_dump's pre-data section has already created each
+   * one, with its OID, owner and grants.
+   */
+  private int largeObjects(Connection s) throws SQLException {
+    int n = 0;
+    final int chunk = 1 << 20;
+    try (Statement st = s.createStatement();
+        ResultSet r = st.executeQuery("SELECT oid FROM pg_largeobject_metadata ORDER BY oid");
+        Connection d = connect(destination);
+        PreparedStatement read = s.prepareStatement("SELECT lo_get(?::oid, ?, ?)");
+        PreparedStatement write = d.prepareStatement("SELECT lo_put(?::oid, ?, ?)")) {
+      d.setAutoCommit(false);
+      while (r.next()) {
+        long oid = r.getLong(1);
+        for (long offset = 0; ; offset += chunk) {
+          read.setLong(1, oid);
+          read.setLong(2, offset);
+          read.setInt(3, chunk);
+          byte[] data;
+          try (ResultSet b = read.executeQuery()) {
+            b.next();
+            data = b.getBytes(1);
+          }
+          if (data == null || data.length == 0) {
+            break;
+          }
+          write.setLong(1, oid);
+          write.setLong(2, offset);
+          write.setBytes(3, data);
+          write.execute();
+          if (data.length < chunk) {
+            break;
+          }
+        }
+        n++;
+      }
+      d.commit();
+    }
+    return n;
+  }
+
+  private static Connection connect(PostgresUri uri) throws SQLException {
+    Properties p = new Properties();
+    // A large table streams for a long time: no socket timeout, and a name in pg_stat_activity.
+    p.setProperty("socketTimeout", "0");
+    p.setProperty("ApplicationName", "pg-migration-operator copy");
+    return DatabaseProbe.connect(uri, p);
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static String one(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getString(1);
+    }
+  }
+}
