@@ -89,6 +89,12 @@ e2e: cluster-up install-local quickstart ## *E2E: the operator deployed from dep
 kube-api-test-binaries: binaries ## Put kube-apiserver, etcd and kubectl where fabric8 kube-api-test looks for them
 	@hack/kube-api-test-binaries.sh
 
+##@ Benchmarks
+
+.PHONY: bench
+bench: deps build ## Copy benchmark: pg_dump|pg_restore, -j, pgcopydb, our engine, raw COPY on one dataset (SCALE=100)
+	@bench/copy.sh
+
 ##@ Local cluster
 
 .PHONY: cluster-up

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -75,11 +77,13 @@ public final class DataCopy {
               "%d tables in %d items; %d already done; this worker copies %d with %d streams",
               tables.size(), all.size(), all.size() - todo.size(), mine.size(), options.workers()));
       AtomicLong bytes = new AtomicLong();
-      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.workers()));
+      Queue<WorkItem> queue = new ConcurrentLinkedQueue<>(mine);
+      int streams = Math.max(1, Math.min(options.workers(), mine.size()));
+      ExecutorService pool = Executors.newFixedThreadPool(streams);
       try {
         List<Future<?>> futures = new ArrayList<>();
-        for (WorkItem item : mine) {
-          futures.add(pool.submit(() -> bytes.addAndGet(copy(item, snapshot))));
+        for (int i = 0; i < streams; i++) {
+          futures.add(pool.submit(() -> stream(queue, snapshot, bytes)));
         }
         for (Future<?> f : futures) {
           f.get();
@@ -108,8 +112,12 @@ public final class DataCopy {
 
   private Set<String> prepareState() throws SQLException {
     try (Connection d = connect(destination)) {
+      // Workers start together, and CREATE … IF NOT EXISTS is not safe against a concurrent one.
+      d.setAutoCommit(false);
+      exec(d, "SELECT pg_advisory_xact_lock(hashtext('" + STATE_SCHEMA + "'))");
       exec(d, "CREATE SCHEMA IF NOT EXISTS " + STATE_SCHEMA);
       exec(d, "CREATE TABLE IF NOT EXISTS " + STATE_SCHEMA + ".done (item text PRIMARY KEY)");
+      d.commit();
       Set<String> done = new HashSet<>();
       try (Statement s = d.createStatement();
           ResultSet r = s.executeQuery("SELECT item FROM " + STATE_SCHEMA + ".done")) {
@@ -121,43 +129,58 @@ public final class DataCopy {
     }
   }
 
-  /** Streams one item's rows from source to destination; returns the bytes moved. */
-  private long copy(WorkItem item, String snapshot) throws SQLException {
+  /**
+   * One stream: a source connection in the shared snapshot and a destination connection, kept for
+   * every item it takes from {@code queue} (a connection costs an authentication handshake, and a
+   * schema of many small tables would pay it per table).
+   */
+  private Void stream(Queue<WorkItem> queue, String snapshot, AtomicLong bytes)
+      throws SQLException {
     try (Connection s = connect(source);
         Connection d = connect(destination)) {
       s.setAutoCommit(false);
       exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
       exec(s, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+      exec(d, "SET synchronous_commit = off");
       d.setAutoCommit(false);
-      exec(d, "SET LOCAL synchronous_commit = off");
-      long moved = 0;
-      CopyOut out = s.unwrap(PGConnection.class).getCopyAPI().copyOut(item.copyOut());
-      CopyIn in = d.unwrap(PGConnection.class).getCopyAPI().copyIn(item.copyIn());
-      try {
-        byte[] buf;
-        while ((buf = out.readFromCopy()) != null) {
-          in.writeToCopy(buf, 0, buf.length);
-          moved += buf.length;
-        }
-        in.endCopy();
-      } finally {
-        if (in.isActive()) {
-          in.cancelCopy();
-        }
-        if (out.isActive()) {
-          out.cancelCopy();
-        }
-      }
       try (PreparedStatement mark =
           d.prepareStatement("INSERT INTO " + STATE_SCHEMA + ".done (item) VALUES (?)")) {
-        mark.setString(1, item.id());
-        mark.executeUpdate();
+        WorkItem item;
+        while ((item = queue.poll()) != null) {
+          long moved = copy(item, s, d);
+          mark.setString(1, item.id());
+          mark.executeUpdate();
+          d.commit();
+          bytes.addAndGet(moved);
+          log.accept("copied " + item.id() + " (" + moved + " bytes)");
+        }
       }
-      d.commit();
       s.commit();
-      log.accept("copied " + item.id() + " (" + moved + " bytes)");
-      return moved;
     }
+    return null;
+  }
+
+  /** Streams one item's rows from {@code s} to {@code d}; returns the bytes moved. */
+  private static long copy(WorkItem item, Connection s, Connection d) throws SQLException {
+    long moved = 0;
+    CopyOut out = s.unwrap(PGConnection.class).getCopyAPI().copyOut(item.copyOut());
+    CopyIn in = d.unwrap(PGConnection.class).getCopyAPI().copyIn(item.copyIn());
+    try {
+      byte[] buf;
+      while ((buf = out.readFromCopy()) != null) {
+        in.writeToCopy(buf, 0, buf.length);
+        moved += buf.length;
+      }
+      in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
+      if (out.isActive()) {
+        out.cancelCopy();
+      }
+    }
+    return moved;
   }
 
   /** Sets every sequence on the destination to the source's value. */
