@@ -6,7 +6,9 @@
 #   pg_dump -Fc | pg_restore            the baseline every ratio is against
 #   pg_dump -Fd -j N + pg_restore -j N
 #   pgcopydb clone                      Debian's pgcopydb, N table jobs and N index jobs
-#   our engine, 1 stream and N streams  pg_dump pre-data, copy.CopyMain, pg_restore -j N post-data
+#   our engine, 1 stream and N streams  the copy Job's steps: pre-data.sh, copy.CopyMain (which
+#                                       builds a large table's indexes as soon as its rows are in),
+#                                       post-data.sh (the rest, N at a time)
 #   raw COPY                            pre-data, then N parallel binary COPY pipes (one per table,
 #                                       the small tables' schema through one), no indexes, no large
 #                                       objects: a lower bound for the data part of any method
@@ -147,16 +149,13 @@ pgcopydb_clone() {
   pgcopydb clone --source "$SRC" --target "$DST" --table-jobs "$JOBS" --index-jobs "$JOBS" \
     --dir "$BENCH_DIR/work/pgcopydb" --no-owner
 }
-ours() { # ours STREAMS
-  pg_dump -Fc --section=pre-data "$SRC" | pg_restore --exit-on-error --single-transaction -d "$DST"
-  SOURCE_URL="postgres://postgres:bench@127.0.0.1:$SRC_PORT/bench" \
-    DESTINATION_URL="postgres://postgres:bench@127.0.0.1:$DST_PORT/bench" WORKERS=$1 \
-    java -cp "$ENGINE_CP" io.pgmigration.operator.copy.CopyMain data
-  SOURCE_URL="postgres://postgres:bench@127.0.0.1:$SRC_PORT/bench" \
-    DESTINATION_URL="postgres://postgres:bench@127.0.0.1:$DST_PORT/bench" \
-    java -cp "$ENGINE_CP" io.pgmigration.operator.copy.CopyMain finish
-  pg_dump -Fc --section=post-data -f "$BENCH_DIR/work/post.dump" "$SRC"
-  pg_restore --exit-on-error -j "$JOBS" -d "$DST" "$BENCH_DIR/work/post.dump"
+STEPS=src/main/resources/io/pgmigration/operator/copy
+ours() { # ours STREAMS: the copy Job's three steps, run here
+  export SOURCE_URL="postgres://postgres:bench@127.0.0.1:$SRC_PORT/bench"
+  export DESTINATION_URL="postgres://postgres:bench@127.0.0.1:$DST_PORT/bench"
+  bash "$STEPS/pre-data.sh"
+  WORKERS=$1 java -cp "$ENGINE_CP" io.pgmigration.operator.copy.CopyMain data
+  JOBS=$JOBS WORK_DIR=$BENCH_DIR/work bash "$STEPS/post-data.sh"
 }
 raw_copy() {
   pg_dump -Fc --section=pre-data "$SRC" | pg_restore --exit-on-error --single-transaction -d "$DST"

@@ -8,7 +8,7 @@ import java.time.Instant;
  * The data copy as a process, for the copy Job's container and for {@code bench/}:
  *
  * <pre>
- * SOURCE_URL=… DESTINATION_URL=… [WORKERS=2] [CHUNK_MB=256]
+ * SOURCE_URL=… DESTINATION_URL=… [WORKERS=2] [CHUNK_MB=256] [BUILD_MB=256]
  *   [JOB_COMPLETION_INDEX=0] [WORKER_COUNT=1]  java … CopyMain [data|finish]
  * </pre>
  *
@@ -38,9 +38,10 @@ public final class CopyMain {
     DataCopy.Options options =
         new DataCopy.Options(
             number("WORKERS", 2),
-            number("CHUNK_MB", 256) << 20,
+            (long) number("CHUNK_MB", 256) << 20,
             number("JOB_COMPLETION_INDEX", 0),
-            number("WORKER_COUNT", 1));
+            number("WORKER_COUNT", 1),
+            (long) number("BUILD_MB", 256) << 20);
     DataCopy.Result r = copy.run(options);
     System.out.printf(
         "copy: done: %d items (%d done before), %d MB, %d sequences, %d large objects in %d s%n",

@@ -8,8 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.Set;
@@ -35,10 +37,15 @@ public final class DataCopy {
   /** The destination schema holding the copy's progress marks; dropped by {@link #finish}. */
   public static final String STATE_SCHEMA = "pgmo_copy";
 
-  /** How the copy is cut and shared. */
-  public record Options(int workers, long chunkBytes, int index, int count) {
-    public static Options local(int workers) {
-      return new Options(workers, 256L << 20, 0, 1);
+  /**
+   * How the copy is cut and shared: {@code workers} streams in this process, items of about {@code
+   * chunkBytes}, this process being worker {@code index} of {@code count}; a table of at least
+   * {@code buildBytes} gets its indexes built as soon as its rows are in, while the other tables
+   * are still copying (-1: none).
+   */
+  public record Options(int workers, long chunkBytes, int index, int count, long buildBytes) {
+    public Options(int workers, long chunkBytes, int index, int count) {
+      this(workers, chunkBytes, index, count, chunkBytes);
     }
   }
 
@@ -72,10 +79,35 @@ public final class DataCopy {
         }
       }
       List<WorkItem> mine = CopyPlan.share(todo, options.index(), options.count());
+      Map<String, TableWork> work = new HashMap<>();
+      for (WorkItem item : all) {
+        work.computeIfAbsent(
+                item.table().qualified(), k -> new TableWork(new ArrayList<>(), List.of()))
+            .items()
+            .add(item.id());
+      }
+      if (options.buildBytes() >= 0) {
+        for (TableInfo t : tables) {
+          if (t.bytes() >= options.buildBytes()) {
+            List<SourceCatalog.IndexBuild> builds = SourceCatalog.indexBuilds(snapshotHolder, t);
+            work.computeIfPresent(t.qualified(), (k, w) -> new TableWork(w.items(), builds));
+          }
+        }
+      }
       log.accept(
           String.format(
               "%d tables in %d items; %d already done; this worker copies %d with %d streams",
               tables.size(), all.size(), all.size() - todo.size(), mine.size(), options.workers()));
+      // A table finished by an earlier run that stopped before building its indexes.
+      try (Connection d = connect(destination)) {
+        d.setAutoCommit(false);
+        for (TableInfo t : tables) {
+          TableWork w = work.get(t.qualified());
+          if (w != null && !w.builds().isEmpty() && done.containsAll(w.items())) {
+            buildIfComplete(d, t, w);
+          }
+        }
+      }
       AtomicLong bytes = new AtomicLong();
       Queue<WorkItem> queue = new ConcurrentLinkedQueue<>(mine);
       int streams = Math.max(1, Math.min(options.workers(), mine.size()));
@@ -83,7 +115,7 @@ public final class DataCopy {
       try {
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
-          futures.add(pool.submit(() -> stream(queue, snapshot, bytes)));
+          futures.add(pool.submit(() -> stream(queue, snapshot, bytes, work)));
         }
         for (Future<?> f : futures) {
           f.get();
@@ -117,6 +149,7 @@ public final class DataCopy {
       exec(d, "SELECT pg_advisory_xact_lock(hashtext('" + STATE_SCHEMA + "'))");
       exec(d, "CREATE SCHEMA IF NOT EXISTS " + STATE_SCHEMA);
       exec(d, "CREATE TABLE IF NOT EXISTS " + STATE_SCHEMA + ".done (item text PRIMARY KEY)");
+      exec(d, "CREATE TABLE IF NOT EXISTS " + STATE_SCHEMA + ".built (toc text PRIMARY KEY)");
       d.commit();
       Set<String> done = new HashSet<>();
       try (Statement s = d.createStatement();
@@ -134,7 +167,8 @@ public final class DataCopy {
    * every item it takes from {@code queue} (a connection costs an authentication handshake, and a
    * schema of many small tables would pay it per table).
    */
-  private Void stream(Queue<WorkItem> queue, String snapshot, AtomicLong bytes)
+  private Void stream(
+      Queue<WorkItem> queue, String snapshot, AtomicLong bytes, Map<String, TableWork> work)
       throws SQLException {
     try (Connection s = connect(source);
         Connection d = connect(destination)) {
@@ -153,11 +187,59 @@ public final class DataCopy {
           d.commit();
           bytes.addAndGet(moved);
           log.accept("copied " + item.id() + " (" + moved + " bytes)");
+          TableWork table = work.get(item.table().qualified());
+          if (!table.builds().isEmpty()) {
+            buildIfComplete(d, item.table(), table);
+          }
         }
       }
       s.commit();
     }
     return null;
+  }
+
+  /** A table's work items (all workers') and the indexes to build once they are all done. */
+  private record TableWork(List<String> items, List<SourceCatalog.IndexBuild> builds) {}
+
+  /**
+   * Builds the table's indexes once every item of it, by any worker, is done. The advisory lock and
+   * the marks in {@code pgmo_copy.built} make sure only one worker builds each, once.
+   */
+  private void buildIfComplete(Connection d, TableInfo t, TableWork table) throws SQLException {
+    exec(d, "SELECT pg_advisory_xact_lock(hashtext(" + literal(t.qualified()) + "))");
+    try (PreparedStatement doneCount =
+        d.prepareStatement("SELECT count(*) FROM " + STATE_SCHEMA + ".done WHERE item = ANY (?)")) {
+      doneCount.setArray(1, d.createArrayOf("text", table.items().toArray()));
+      try (ResultSet r = doneCount.executeQuery()) {
+        r.next();
+        if (r.getInt(1) < table.items().size()) {
+          d.commit();
+          return;
+        }
+      }
+    }
+    try (PreparedStatement built =
+            d.prepareStatement("SELECT 1 FROM " + STATE_SCHEMA + ".built WHERE toc = ?");
+        PreparedStatement mark =
+            d.prepareStatement("INSERT INTO " + STATE_SCHEMA + ".built (toc) VALUES (?)")) {
+      for (SourceCatalog.IndexBuild b : table.builds()) {
+        built.setString(1, b.toc());
+        try (ResultSet r = built.executeQuery()) {
+          if (r.next()) {
+            continue;
+          }
+        }
+        exec(d, b.sql());
+        mark.setString(1, b.toc());
+        mark.executeUpdate();
+      }
+    }
+    d.commit();
+    log.accept("built " + table.builds().size() + " index(es) of " + t.qualified());
+  }
+
+  private static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
   }
 
   /** Streams one item's rows from {@code s} to {@code d}; returns the bytes moved. */

@@ -64,6 +64,56 @@ public final class SourceCatalog {
     return out;
   }
 
+  /**
+   * The indexes of a table that the copy may build as soon as the table's rows are in, as pg_dump
+   * would write them: an index, or the PRIMARY KEY, UNIQUE or EXCLUDE constraint an index backs.
+   * Left to pg_restore: partitions and partitioned tables, indexes in a tablespace of their own,
+   * and indexes whose pg_dump entry says more (CLUSTER ON, REPLICA IDENTITY, column statistics).
+   */
+  static final String INDEX_BUILDS =
+      """
+      SELECT CASE WHEN con.oid IS NOT NULL
+                  THEN 'CONSTRAINT ' || n.nspname || ' ' || c.relname || ' ' || con.conname
+                  ELSE 'INDEX ' || n.nspname || ' ' || ic.relname END AS toc,
+             CASE WHEN con.oid IS NOT NULL
+                  THEN format('ALTER TABLE ONLY %I.%I ADD CONSTRAINT %I %s',
+                              n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid))
+                  ELSE pg_get_indexdef(i.indexrelid) END AS sql
+      FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_class ic ON ic.oid = i.indexrelid
+      LEFT JOIN pg_constraint con
+        ON con.conindid = i.indexrelid AND con.conrelid = c.oid AND con.contype IN ('p', 'u', 'x')
+      WHERE n.nspname = ? AND c.relname = ?
+        AND c.relkind = 'r' AND NOT c.relispartition
+        AND i.indisvalid AND NOT i.indisclustered AND NOT i.indisreplident
+        AND ic.reltablespace = 0
+        AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+                        WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0)
+        AND n.nspname !~ '\\s' AND c.relname !~ '\\s' AND ic.relname !~ '\\s'
+        AND coalesce(con.conname, '') !~ '\\s'
+      ORDER BY 1
+      """;
+
+  /** One index or constraint to build: its key in pg_restore's list, and its SQL. */
+  public record IndexBuild(String toc, String sql) {}
+
+  /** The indexes of {@code t} the copy builds itself (see {@link #INDEX_BUILDS}). */
+  public static List<IndexBuild> indexBuilds(Connection source, TableInfo t) throws SQLException {
+    List<IndexBuild> out = new ArrayList<>();
+    try (var s = source.prepareStatement(INDEX_BUILDS)) {
+      s.setString(1, t.schema());
+      s.setString(2, t.name());
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(new IndexBuild(r.getString("toc"), r.getString("sql")));
+        }
+      }
+    }
+    return out;
+  }
+
   /** Whether the server scans a ctid range without reading the whole table (PostgreSQL 14+). */
   public static boolean scansTidRanges(Connection c) throws SQLException {
     try (Statement s = c.createStatement();

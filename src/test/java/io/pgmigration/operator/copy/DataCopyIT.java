@@ -71,13 +71,14 @@ class DataCopyIT {
         PostgresServer destination = PostgresServer.start()) {
       prepare(source, destination);
       DataCopy copy = new DataCopy(uri(source), uri(destination), line -> {});
-      // Small chunks, so the larger tables are split into page ranges.
-      DataCopy.Result result = copy.run(new DataCopy.Options(2, 64 << 10, 0, 1));
+      // Small chunks, so the larger tables are split into page ranges, and every table's indexes
+      // built by the copy itself rather than pg_restore.
+      DataCopy.Result result = copy.run(new DataCopy.Options(2, 64 << 10, 0, 1, 0));
       assertThat(result.items()).isGreaterThan(12);
       assertThat(result.sequences()).isGreaterThanOrEqualTo(3);
       assertThat(result.largeObjects()).isEqualTo(2);
-      copy.finish();
-      postData(source, destination);
+      // Every primary key and plain index of an ordinary table: 7 keys and typed_email.
+      assertThat(postData(source, destination)).isEqualTo(8);
       assertSameDatabase(source, destination);
     }
   }
@@ -95,7 +96,6 @@ class DataCopyIT {
       assertThat(first.items() + rerun.items()).isEqualTo(rerun.skipped() + rerun.items());
       // A second rerun finds everything done and copies nothing twice.
       assertThat(copy.run(new DataCopy.Options(2, 64 << 10, 0, 1)).items()).isZero();
-      copy.finish();
       postData(source, destination);
       assertSameDatabase(source, destination);
     }
@@ -126,7 +126,6 @@ class DataCopyIT {
       }
       assertThat(pods.get(0).get().items()).isPositive();
       assertThat(pods.get(1).get().items()).isPositive();
-      copy.finish();
       postData(source, destination);
       assertSameDatabase(source, destination);
       assertThat(items).isGreaterThan(12);
@@ -138,19 +137,30 @@ class DataCopyIT {
     source.app(TRICKY.replace("CREATE EXTENSION citext;", ""));
     // The source is fenced while it is copied: everything must work read-only.
     source.superuser("postgres", "ALTER DATABASE app SET default_transaction_read_only = on");
-    shell(
-        "pg_dump --section=pre-data --format=custom --no-owner --dbname=\"$SOURCE_URL\""
-            + " | pg_restore --exit-on-error --no-owner --dbname=\"$DESTINATION_URL\"",
-        source,
-        destination);
+    shell(step("pre-data.sh"), source, destination);
   }
 
-  private static void postData(PostgresServer source, PostgresServer destination) throws Exception {
-    shell(
-        "pg_dump --section=post-data --format=custom --no-owner --dbname=\"$SOURCE_URL\""
-            + " | pg_restore --exit-on-error --no-owner --role=app --dbname=\"$DESTINATION_URL\"",
-        source,
-        destination);
+  /** A step of the copy Job, as its container runs it. */
+  private static String step(String name) throws Exception {
+    try (var in = DataCopy.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Runs the post-data step; returns how many indexes the copy had built before it. */
+  private static int postData(PostgresServer source, PostgresServer destination) throws Exception {
+    String out = shell(step("post-data.sh"), source, destination);
+    assertThat(out).contains("post-data) restored");
+    assertThat(
+            shell(
+                    "psql -qtAX --dbname=\"$DESTINATION_URL\" -c \"SELECT count(*) FROM pg_namespace WHERE nspname = 'pgmo_copy'\"",
+                    source,
+                    destination)
+                .trim())
+        .isEqualTo("0");
+    var built = java.util.regex.Pattern.compile("; (\\d+) built during the copy").matcher(out);
+    assertThat(built.find()).as(out).isTrue();
+    return Integer.parseInt(built.group(1));
   }
 
   private static void assertSameDatabase(PostgresServer source, PostgresServer destination)
@@ -202,6 +212,8 @@ class DataCopyIT {
   private static String shell(String script, PostgresServer source, PostgresServer destination)
       throws Exception {
     ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", script);
+    java.nio.file.Path work = java.nio.file.Files.createTempDirectory("pgmo-copy-");
+    pb.environment().put("WORK_DIR", work.toString());
     pb.environment().put("SOURCE_URL", source.uri());
     pb.environment().put("DESTINATION_URL", destination.uri());
     pb.environment()
