@@ -19,6 +19,7 @@
 #   bench/copy.sh                  SCALE=100 JOBS=2 SMALL_TABLES=1000
 #   KEEP=1 bench/copy.sh           keep the servers and data under $BENCH_DIR afterwards
 #   ONLY=engine bench/copy.sh      the baseline and the methods whose name matches
+#   REPEAT=3 bench/copy.sh         each method three times; the table shows the median
 #
 # Prints a Markdown table (docs/performance.md keeps the results with the machine they came from).
 set -euo pipefail
@@ -28,6 +29,7 @@ source hack/lib/common.sh
 SCALE=${SCALE:-100}
 JOBS=${JOBS:-2}
 SMALL_TABLES=${SMALL_TABLES:-1000}
+REPEAT=${REPEAT:-1}
 BENCH_DIR=${BENCH_DIR:-/tmp/pgmo-bench}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 SRC_PORT=55431
@@ -125,19 +127,22 @@ measure() { # measure NAME COMMAND...; ONLY=regex skips the others (the baseline
   if [ ${#NAMES[@]} -gt 0 ] && [ -n "${ONLY:-}" ] && ! [[ $name =~ $ONLY ]]; then
     return
   fi
-  fresh_destination
-  log "$name"
-  local start end
-  start=$(date +%s.%N)
-  "$@" > "$BENCH_DIR/last.log" 2>&1 || { tail -20 "$BENCH_DIR/last.log"; die "$name failed"; }
-  end=$(date +%s.%N)
-  local got
-  got=$(psql "$DST" -qtAX -c "$FINGERPRINT" 2>&1 || true)
-  if [ "$name" != "raw COPY (no indexes)" ] && [ "$got" != "$expected" ]; then
-    die "$name copied something else: expected '$expected', got '$got'"
-  fi
+  local runs=() start end got
+  for _ in $(seq "$REPEAT"); do
+    fresh_destination
+    log "$name"
+    start=$(date +%s.%N)
+    "$@" > "$BENCH_DIR/last.log" 2>&1 || { tail -20 "$BENCH_DIR/last.log"; die "$name failed"; }
+    end=$(date +%s.%N)
+    got=$(psql "$DST" -qtAX -c "$FINGERPRINT" 2>&1 || true)
+    if [ "$name" != "raw COPY (no indexes)" ] && [ "$got" != "$expected" ]; then
+      die "$name copied something else: expected '$expected', got '$got'"
+    fi
+    runs+=("$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')")
+  done
   NAMES+=("$name")
-  SECONDS_TAKEN+=("$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')")
+  # The median run: one slow or lucky run does not make the result.
+  SECONDS_TAKEN+=("$(printf '%s\n' "${runs[@]}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')")
 }
 
 dump_restore() { pg_dump -Fc "$SRC" | pg_restore --exit-on-error -d "$DST"; }
@@ -181,6 +186,7 @@ measure "raw COPY (no indexes)" raw_copy
 
 echo
 echo "Source: $size_mb MB (pgbench scale $SCALE, $SMALL_TABLES small tables, TOAST, 100 large objects);"
+echo "median of $REPEAT run(s) per method;"
 echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, PostgreSQL $(psql "$SRC" -qtAX -c "SHOW server_version" | cut -d' ' -f1), both servers on this machine."
 echo
 echo "| method | seconds | MB/s | × pg_dump \| pg_restore |"
