@@ -79,35 +79,12 @@ public final class DataCopy {
         }
       }
       List<WorkItem> mine = CopyPlan.share(todo, options.index(), options.count());
-      Map<String, TableWork> work = new HashMap<>();
-      for (WorkItem item : all) {
-        work.computeIfAbsent(
-                item.table().qualified(), k -> new TableWork(new ArrayList<>(), List.of()))
-            .items()
-            .add(item.id());
-      }
-      if (options.buildBytes() >= 0) {
-        for (TableInfo t : tables) {
-          if (t.bytes() >= options.buildBytes()) {
-            List<SourceCatalog.IndexBuild> builds = SourceCatalog.indexBuilds(snapshotHolder, t);
-            work.computeIfPresent(t.qualified(), (k, w) -> new TableWork(w.items(), builds));
-          }
-        }
-      }
+      Map<String, TableWork> work = tableWork(snapshotHolder, tables, all, options.buildBytes());
       log.accept(
           String.format(
               "%d tables in %d items; %d already done; this worker copies %d with %d streams",
               tables.size(), all.size(), all.size() - todo.size(), mine.size(), options.workers()));
-      // A table finished by an earlier run that stopped before building its indexes.
-      try (Connection d = connect(destination)) {
-        d.setAutoCommit(false);
-        for (TableInfo t : tables) {
-          TableWork w = work.get(t.qualified());
-          if (w != null && !w.builds().isEmpty() && done.containsAll(w.items())) {
-            buildIfComplete(d, t, w);
-          }
-        }
-      }
+      buildFinishedBefore(tables, work, done);
       AtomicLong bytes = new AtomicLong();
       Queue<WorkItem> queue = new ConcurrentLinkedQueue<>(mine);
       int streams = Math.max(1, Math.min(options.workers(), mine.size()));
@@ -196,6 +173,42 @@ public final class DataCopy {
       s.commit();
     }
     return null;
+  }
+
+  /** Per table: the ids of all its items, and the indexes to build once they are all done. */
+  private static Map<String, TableWork> tableWork(
+      Connection source, List<TableInfo> tables, List<WorkItem> all, long buildBytes)
+      throws SQLException {
+    Map<String, TableWork> work = new HashMap<>();
+    for (WorkItem item : all) {
+      work.computeIfAbsent(
+              item.table().qualified(), k -> new TableWork(new ArrayList<>(), List.of()))
+          .items()
+          .add(item.id());
+    }
+    if (buildBytes >= 0) {
+      for (TableInfo t : tables) {
+        if (t.bytes() >= buildBytes) {
+          List<SourceCatalog.IndexBuild> builds = SourceCatalog.indexBuilds(source, t);
+          work.computeIfPresent(t.qualified(), (k, w) -> new TableWork(w.items(), builds));
+        }
+      }
+    }
+    return work;
+  }
+
+  /** Builds the indexes of tables an earlier run finished but stopped before indexing. */
+  private void buildFinishedBefore(
+      List<TableInfo> tables, Map<String, TableWork> work, Set<String> done) throws SQLException {
+    try (Connection d = connect(destination)) {
+      d.setAutoCommit(false);
+      for (TableInfo t : tables) {
+        TableWork w = work.get(t.qualified());
+        if (w != null && !w.builds().isEmpty() && done.containsAll(w.items())) {
+          buildIfComplete(d, t, w);
+        }
+      }
+    }
   }
 
   /** A table's work items (all workers') and the indexes to build once they are all done. */
