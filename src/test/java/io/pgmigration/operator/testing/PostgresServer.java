@@ -48,7 +48,17 @@ public final class PostgresServer implements AutoCloseable {
     return start(List.of(extensions));
   }
 
+  /** Starts a server with {@code wal_level = logical}: a source for logical replication. */
+  public static PostgresServer logical() {
+    return start(
+        List.of(), " -c wal_level=logical -c max_replication_slots=4 -c max_wal_senders=4");
+  }
+
   private static PostgresServer start(List<String> withoutExtensions) {
+    return start(withoutExtensions, "");
+  }
+
+  private static PostgresServer start(List<String> withoutExtensions, String settings) {
     try {
       Path dir = Files.createTempDirectory("pgmo-pg-");
       Path bin = INSTALL.resolve("bin");
@@ -96,7 +106,8 @@ public final class PostgresServer implements AutoCloseable {
                   + " -k "
                   + dir.resolve("run")
                   + " -c listen_addresses=127.0.0.1"
-                  + " -c fsync=off -c max_connections=50",
+                  + " -c fsync=off -c max_connections=50"
+                  + settings,
               "-w",
               "-t",
               "60",
@@ -116,6 +127,11 @@ public final class PostgresServer implements AutoCloseable {
   /** The URI of database {@code app} as user {@code app}. */
   public String uri() {
     return uri("app");
+  }
+
+  /** The URI of database {@code app} as the superuser. */
+  public String superuserUri() {
+    return "postgres://postgres:" + PASSWORD + "@127.0.0.1:" + port + "/app";
   }
 
   /** The URI of database {@code database} as user {@code app}. */

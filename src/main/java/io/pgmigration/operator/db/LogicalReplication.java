@@ -1,0 +1,199 @@
+package io.pgmigration.operator.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Streaming method's PostgreSQL side: a publication of the user's tables on the source, a
+ * subscription (and with it a replication slot) on the destination, their initial sync and lag, and
+ * cleanup that leaves no slot behind to fill the source's disk. Every statement is idempotent, so a
+ * restarted operator can repeat any step.
+ *
+ * <p>The publication, subscription and slot all carry the same name, {@link #name}.
+ */
+public final class LogicalReplication {
+  private LogicalReplication() {}
+
+  /** The replication lag: WAL the destination has not confirmed, and for how long. */
+  public record Lag(long bytes, long seconds) {}
+
+  /** A lowercase name for the publication, subscription and slot of migration {@code uid}. */
+  public static String name(String uid) {
+    String id = uid.toLowerCase().replaceAll("[^a-z0-9]", "");
+    return "pgmo_" + id.substring(0, Math.min(40, id.length()));
+  }
+
+  /**
+   * Publishes every user table on the source. {@code FOR ALL TABLES} needs a superuser; listing the
+   * tables needs only their owner.
+   */
+  public static void publish(Connection source, String name) throws SQLException {
+    if (exists(source, "SELECT 1 FROM pg_publication WHERE pubname = ?", name)) {
+      return;
+    }
+    List<String> tables = new ArrayList<>();
+    try (Statement s = source.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                    + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p'"
+                    + " AND NOT c.relispartition AND "
+                    + DatabaseProbe.USER_SCHEMAS
+                    + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid ="
+                    + " 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
+                    + " ORDER BY 1")) {
+      while (r.next()) {
+        tables.add(r.getString(1));
+      }
+    }
+    try (Statement s = source.createStatement()) {
+      s.execute(
+          "CREATE PUBLICATION "
+              + name
+              + (tables.isEmpty() ? "" : " FOR TABLE " + String.join(", ", tables))
+              + " WITH (publish_via_partition_root = true)");
+    }
+  }
+
+  /**
+   * Subscribes the destination to the source's publication: creates the slot on the source and
+   * starts the initial copy of every table. {@code sourceConninfo} is how the destination server
+   * reaches the source; it is stored in the destination's catalog, as logical replication needs.
+   */
+  public static void subscribe(Connection destination, String name, String sourceConninfo)
+      throws SQLException {
+    if (exists(destination, "SELECT 1 FROM pg_subscription WHERE subname = ?", name)) {
+      return;
+    }
+    try (Statement s = destination.createStatement()) {
+      s.execute(
+          "CREATE SUBSCRIPTION "
+              + name
+              + " CONNECTION "
+              + literal(sourceConninfo)
+              + " PUBLICATION "
+              + name
+              + " WITH (copy_data = true, create_slot = true, slot_name = '"
+              + name
+              + "')");
+    }
+  }
+
+  /** Whether every subscribed table has finished its initial copy and is streaming. */
+  public static boolean synced(Connection destination, String name) throws SQLException {
+    try (PreparedStatement s =
+        destination.prepareStatement(
+            "SELECT count(*) FILTER (WHERE r.srsubstate <> 'r'), count(*)"
+                + " FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid"
+                + " WHERE s.subname = ?")) {
+      s.setString(1, name);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1) == 0;
+      }
+    }
+  }
+
+  /**
+   * The lag of the slot {@code name} on the source: bytes of WAL written but not yet confirmed by
+   * the destination, and the replay lag its WAL sender last measured, in seconds.
+   */
+  public static Lag lag(Connection source, String name) throws SQLException {
+    try (PreparedStatement s =
+        source.prepareStatement(
+            "SELECT greatest(0, pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn)),"
+                + " coalesce(extract(epoch FROM r.replay_lag), 0)"
+                + " FROM pg_replication_slots s"
+                + " LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid"
+                + " WHERE s.slot_name = ?")) {
+      s.setString(1, name);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          throw new SQLException("replication slot " + name + " does not exist on the source");
+        }
+        return new Lag(r.getLong(1), Math.round(r.getDouble(2)));
+      }
+    }
+  }
+
+  /**
+   * Drops the subscription on the destination (without reaching for the source's slot, which may be
+   * unreachable), then the slot and the publication on the source. Either connection may be null
+   * when that server cannot be reached; call again when it can. Returns what was dropped.
+   */
+  public static List<String> drop(Connection destination, Connection source, String name)
+      throws SQLException {
+    List<String> dropped = new ArrayList<>();
+    if (destination != null
+        && exists(destination, "SELECT 1 FROM pg_subscription WHERE subname = ?", name)) {
+      try (Statement s = destination.createStatement()) {
+        s.execute("ALTER SUBSCRIPTION " + name + " DISABLE");
+        s.execute("ALTER SUBSCRIPTION " + name + " SET (slot_name = NONE)");
+        s.execute("DROP SUBSCRIPTION " + name);
+      }
+      dropped.add("subscription " + name);
+    }
+    if (source != null) {
+      if (exists(source, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", name)) {
+        try (PreparedStatement s =
+            source.prepareStatement(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+                    + " WHERE slot_name = ? AND active_pid IS NOT NULL")) {
+          s.setString(1, name);
+          s.execute();
+        }
+        try (PreparedStatement s =
+            source.prepareStatement(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                    + " WHERE slot_name = ? AND NOT active")) {
+          s.setString(1, name);
+          s.execute();
+        }
+        if (exists(source, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", name)) {
+          throw new SQLException("replication slot " + name + " is still in use on the source");
+        }
+        dropped.add("slot " + name);
+      }
+      if (exists(source, "SELECT 1 FROM pg_publication WHERE pubname = ?", name)) {
+        try (Statement s = source.createStatement()) {
+          s.execute("DROP PUBLICATION " + name);
+        }
+        dropped.add("publication " + name);
+      }
+    }
+    return dropped;
+  }
+
+  /** Slots on the source made by the operator ({@code pgmo_…}): none should outlive a migration. */
+  public static List<String> slots(Connection source) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement s = source.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'pgmo\\_%'")) {
+      while (r.next()) {
+        out.add(r.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private static boolean exists(Connection c, String sql, String name) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, name);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
+  private static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+}

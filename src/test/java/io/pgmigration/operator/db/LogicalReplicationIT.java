@@ -1,0 +1,142 @@
+package io.pgmigration.operator.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgmigration.operator.testing.Manifests;
+import io.pgmigration.operator.testing.PostgresServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Streaming method's replication between two real servers: the initial sync while the app keeps
+ * writing, the lag reaching zero, and cleanup that leaves no slot on the source, also when the
+ * destination is gone.
+ */
+class LogicalReplicationIT {
+  private static final String NAME =
+      LogicalReplication.name("0b6e2c1a-7d3f-4c55-9a51-9f3e2b8d7c10");
+
+  @Test
+  void streamsWhileTheAppWritesThenCleansUpEverything() throws Exception {
+    try (PostgresServer source = PostgresServer.logical();
+        PostgresServer destination = PostgresServer.start()) {
+      prepare(source, destination);
+      try (Connection src = DatabaseProbe.connect(PostgresUri.parse(source.uri()));
+          Connection dst = DatabaseProbe.connect(PostgresUri.parse(destination.superuserUri()))) {
+        LogicalReplication.publish(src, NAME);
+        LogicalReplication.publish(src, NAME);
+        LogicalReplication.subscribe(dst, NAME, conninfo(source));
+        LogicalReplication.subscribe(dst, NAME, conninfo(source));
+        await().atMost(Duration.ofSeconds(60)).until(() -> LogicalReplication.synced(dst, NAME));
+        assertThat(count(dst, "customers")).isEqualTo(count(src, "customers"));
+
+        // The app keeps writing; the rows arrive without another copy.
+        source.app(
+            "INSERT INTO customers (name, email)"
+                + " SELECT 'late ' || g, 'late' || g || '@example.com' FROM generate_series(1, 500) g");
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  assertThat(LogicalReplication.lag(src, NAME).bytes()).isZero();
+                  assertThat(count(dst, "customers")).isEqualTo(count(src, "customers"));
+                });
+        assertThat(LogicalReplication.slots(src)).containsExactly(NAME);
+
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThat(LogicalReplication.drop(dst, src, NAME))
+                        .isNotNull()
+                        .satisfies(x -> assertThat(LogicalReplication.slots(src)).isEmpty()));
+        assertThat(LogicalReplication.slots(src)).isEmpty();
+        assertThat(exists(src, "SELECT 1 FROM pg_publication")).isFalse();
+        assertThat(exists(dst, "SELECT 1 FROM pg_subscription")).isFalse();
+        // Dropping again finds nothing and says so.
+        assertThat(LogicalReplication.drop(dst, src, NAME)).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aDestinationThatIsGoneStillLeavesNoSlotOnTheSource() throws Exception {
+    try (PostgresServer source = PostgresServer.logical();
+        PostgresServer destination = PostgresServer.start()) {
+      prepare(source, destination);
+      try (Connection src = DatabaseProbe.connect(PostgresUri.parse(source.uri()))) {
+        LogicalReplication.publish(src, NAME);
+        try (Connection dst =
+            DatabaseProbe.connect(PostgresUri.parse(destination.superuserUri()))) {
+          LogicalReplication.subscribe(dst, NAME, conninfo(source));
+        }
+        assertThat(LogicalReplication.slots(src)).containsExactly(NAME);
+        destination.stop();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  LogicalReplication.drop(null, src, NAME);
+                  assertThat(LogicalReplication.slots(src)).isEmpty();
+                });
+        assertThat(exists(src, "SELECT 1 FROM pg_publication")).isFalse();
+      }
+    }
+  }
+
+  /** The quickstart's data on the source, its schema on the destination, replication allowed. */
+  private static void prepare(PostgresServer source, PostgresServer destination) throws Exception {
+    source.app(Files.readString(Manifests.repo().resolve("examples/quickstart/seed.sql")));
+    source.superuser("app", "ALTER ROLE app REPLICATION");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            "bash",
+            "-o",
+            "pipefail",
+            "-c",
+            "pg_dump --schema-only --no-owner --dbname=\"$SOURCE_URL\""
+                + " | psql -qX -v ON_ERROR_STOP=1 --dbname=\"$DESTINATION_URL\"");
+    pb.environment().put("SOURCE_URL", source.uri());
+    pb.environment().put("DESTINATION_URL", destination.uri());
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+  }
+
+  private static String conninfo(PostgresServer source) {
+    PostgresUri u = PostgresUri.parse(source.uri());
+    return "host="
+        + u.host()
+        + " port="
+        + u.port()
+        + " dbname="
+        + u.database()
+        + " user="
+        + u.user()
+        + " password="
+        + u.password();
+  }
+
+  private static long count(Connection c, String table) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private static boolean exists(Connection c, String sql) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      return r.next();
+    }
+  }
+}
