@@ -41,6 +41,7 @@ public record DatabaseFacts(
     int maxWalSenders,
     int usedWalSenders,
     boolean canReplicate,
+    boolean canSubscribe,
     List<String> tablesWithoutReplicaIdentity,
     long largeObjects,
     List<String> unloggedTables) {

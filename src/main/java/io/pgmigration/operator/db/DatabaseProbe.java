@@ -78,6 +78,14 @@ public final class DatabaseProbe {
                         s,
                         "SELECT (rolsuper OR rolreplication)::text FROM pg_roles"
                             + " WHERE rolname = current_user")),
+                // CREATE SUBSCRIPTION: a superuser, or from PostgreSQL 16 pg_create_subscription.
+                Boolean.parseBoolean(
+                    one(
+                        s,
+                        "SELECT (CASE WHEN rolsuper THEN true"
+                            + " WHEN current_setting('server_version_num')::int >= 160000"
+                            + " THEN pg_has_role(current_user, 'pg_create_subscription', 'MEMBER')"
+                            + " ELSE false END)::text FROM pg_roles WHERE rolname = current_user")),
                 list(
                     s,
                     "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"

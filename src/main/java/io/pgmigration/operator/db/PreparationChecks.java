@@ -32,6 +32,7 @@ public final class PreparationChecks {
   public static final String REPLICATION_SLOTS = "ReplicationSlots";
   public static final String WAL_SENDERS = "WalSenders";
   public static final String REPLICATION_PRIVILEGE = "ReplicationPrivilege";
+  public static final String SUBSCRIPTION_PRIVILEGE = "SubscriptionPrivilege";
   public static final String REPLICA_IDENTITY = "ReplicaIdentity";
   public static final String LARGE_OBJECTS = "LargeObjects";
   public static final String UNLOGGED_TABLES = "UnloggedTables";
@@ -186,7 +187,7 @@ public final class PreparationChecks {
                     + " spec.app.maintenance.selector so they name workloads of this namespace."));
     appUrl(out, in);
     if (in.method() == Method.Streaming) {
-      streaming(out, src);
+      streaming(out, src, dst);
     }
     return out;
   }
@@ -375,7 +376,25 @@ public final class PreparationChecks {
     }
   }
 
-  private static void streaming(List<CheckResult> out, DatabaseFacts src) {
+  private static void streaming(List<CheckResult> out, DatabaseFacts src, DatabaseFacts dst) {
+    out.add(
+        dst == null
+            ? error(
+                SUBSCRIPTION_PRIVILEGE,
+                Severity.Blocking,
+                "not run: the destination is not reachable")
+            : dst.canSubscribe()
+                ? passed(
+                    SUBSCRIPTION_PRIVILEGE,
+                    Severity.Blocking,
+                    "the destination user may create subscriptions")
+                : failed(
+                    SUBSCRIPTION_PRIVILEGE,
+                    Severity.Blocking,
+                    "the destination user may not create subscriptions",
+                    "Put a superuser in the destination's Secret for the migration, GRANT"
+                        + " pg_create_subscription to the user (PostgreSQL 16+), or use method"
+                        + " Snapshot."));
     if (src == null) {
       for (String name :
           List.of(

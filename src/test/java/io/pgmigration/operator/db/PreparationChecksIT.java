@@ -85,6 +85,9 @@ class PreparationChecksIT {
     assertThat(facts.availableExtensions()).contains("hstore", "pg_trgm");
     assertThat(facts.databaseBytes()).isPositive();
     assertThat(facts.canReplicate()).isFalse();
+    assertThat(facts.canSubscribe()).isFalse();
+    assertThat(DatabaseProbe.probe(PostgresUri.parse(source.superuserUri())).canSubscribe())
+        .isTrue();
     assertThat(facts.tablesWithoutReplicaIdentity()).containsExactly("public.audit_log");
     assertThat(facts.largeObjects()).isEqualTo(1);
     assertThat(facts.unloggedTables()).containsExactly("public.cache");
@@ -163,5 +166,7 @@ class PreparationChecksIT {
     assertThat(named(checks, PreparationChecks.REPLICATION_SLOTS).result)
         .isEqualTo(CheckOutcome.Passed);
     assertThat(named(checks, PreparationChecks.WAL_SENDERS).result).isEqualTo(CheckOutcome.Passed);
+    assertThat(named(checks, PreparationChecks.SUBSCRIPTION_PRIVILEGE).message)
+        .isEqualTo("the destination user may not create subscriptions");
   }
 }

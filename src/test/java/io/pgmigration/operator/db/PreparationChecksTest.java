@@ -33,6 +33,7 @@ class PreparationChecksTest {
         10,
         0,
         false,
+        false,
         List.of(),
         0,
         List.of());
@@ -123,7 +124,7 @@ class PreparationChecksTest {
     DatabaseFacts old =
         new DatabaseFacts(
             140010, "14.10", "2", "app", List.of(), Map.of(), List.of(), 0, "replica", 10, 0, 10, 0,
-            false, List.of(), 0, List.of());
+            false, false, List.of(), 0, List.of());
     assertThat(
             named(PreparationChecks.evaluate(inputs(src, old)), PreparationChecks.SERVER_VERSION)
                 .message)
@@ -197,6 +198,8 @@ class PreparationChecksTest {
         .isEqualTo(CheckOutcome.Failed);
     assertThat(named(checks, PreparationChecks.LARGE_OBJECTS).result)
         .isEqualTo(CheckOutcome.Passed);
+    assertThat(named(checks, PreparationChecks.SUBSCRIPTION_PRIVILEGE).hint)
+        .contains("pg_create_subscription");
     assertThat(PreparationChecks.mayResolveItself(checks)).isFalse();
   }
 }
