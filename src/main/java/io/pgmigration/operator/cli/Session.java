@@ -79,6 +79,10 @@ public final class Session implements AutoCloseable {
             || !context.equals(config.getCurrentContext().getName()))) {
       throw new CliException("--context " + context + ": no such context in the kubeconfig");
     }
+    // A command-line tool answers promptly, as kubectl does: a few quick retries for a busy API
+    // server, not the client's default back-off, which spends about 20 s on an unreachable one.
+    config.setRequestRetryBackoffLimit(3);
+    config.setRequestRetryBackoffInterval(100);
     String ns = namespace != null ? namespace : config.getNamespace();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     return new Session(client, ns == null || ns.isBlank() ? "default" : ns, out, style);

@@ -608,6 +608,19 @@ class KubectlPluginIT {
 
       Run noFile = cli("status", "--kubeconfig", "/nonexistent/kubeconfig");
       assertThat(noFile.err()).contains("--kubeconfig /nonexistent/kubeconfig: no such file");
+
+      // A server that does not answer: one line, no stack trace.
+      Path nowhere = Files.createTempFile("nowhere", ".yaml");
+      Files.writeString(
+          nowhere,
+          Files.readString(file)
+              .replaceAll("server: \"?https://[^\"\\s]+\"?", "server: \"https://127.0.0.1:1\""));
+      Run unreachable = cli("status", "--kubeconfig", nowhere.toString(), "--context", "viewer");
+      Files.deleteIfExists(nowhere);
+      assertThat(unreachable.code()).isEqualTo(ExitCode.ERROR);
+      assertThat(unreachable.err())
+          .contains("Cannot reach the Kubernetes API server at https://127.0.0.1:1/")
+          .doesNotContain("\tat ");
     } finally {
       Files.deleteIfExists(file);
     }
