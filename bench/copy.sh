@@ -6,9 +6,11 @@
 #   pg_dump -Fc | pg_restore            the baseline every ratio is against
 #   pg_dump -Fd -j N + pg_restore -j N
 #   pgcopydb clone                      Debian's pgcopydb, N table jobs and N index jobs
-#   our engine, 1 stream and N streams  the copy Job's steps: pre-data.sh, copy.CopyMain (which
-#                                       builds a large table's indexes as soon as its rows are in),
-#                                       post-data.sh (the rest, N at a time)
+#   our engine                          the copy Job's pod (copy.CopyMain job: pre-data, the rows
+#                                       in parallel COPY streams, a large table's indexes as soon
+#                                       as its rows are in, then the rest of post-data N at a time),
+#                                       with 1 stream, N streams, and as N pods of 1 stream each
+#                                       (copy.workers: N), side by side on this machine
 #   raw COPY                            pre-data, then N parallel binary COPY pipes (one per table,
 #                                       the small tables' schema through one), no indexes, no large
 #                                       objects: a lower bound for the data part of any method
@@ -154,13 +156,19 @@ pgcopydb_clone() {
   pgcopydb clone --source "$SRC" --target "$DST" --table-jobs "$JOBS" --index-jobs "$JOBS" \
     --dir "$BENCH_DIR/work/pgcopydb" --no-owner
 }
-STEPS=src/main/resources/io/pgmigration/operator/copy
-ours() { # ours STREAMS: the copy Job's three steps, run here
-  export SOURCE_URL="postgres://postgres:bench@127.0.0.1:$SRC_PORT/bench"
-  export DESTINATION_URL="postgres://postgres:bench@127.0.0.1:$DST_PORT/bench"
-  bash "$STEPS/pre-data.sh"
-  WORKERS=$1 java -cp "$ENGINE_CP" io.pgmigration.operator.copy.CopyMain data
-  JOBS=$JOBS WORK_DIR=$BENCH_DIR/work bash "$STEPS/post-data.sh"
+ours() { # ours PODS STREAMS: the copy Job's pods (CopyMain job), run here side by side
+  local i pids=()
+  for ((i = 0; i < $1; i++)); do
+    mkdir -p "$BENCH_DIR/work/pod$i"
+    SOURCE_URL="postgres://postgres:bench@127.0.0.1:$SRC_PORT/bench" \
+      DESTINATION_URL="postgres://postgres:bench@127.0.0.1:$DST_PORT/bench" \
+      WORKERS=$2 JOBS=$JOBS WORK_DIR=$BENCH_DIR/work/pod$i JOB_COMPLETION_INDEX=$i WORKER_COUNT=$1 \
+      java -cp "$ENGINE_CP" io.pgmigration.operator.copy.CopyMain job >"$BENCH_DIR/work/pod$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || { tail -n 20 "$BENCH_DIR/work/pod$i.log" >&2; return 1; }
+  done
 }
 raw_copy() {
   pg_dump -Fc --section=pre-data "$SRC" | pg_restore --exit-on-error --single-transaction -d "$DST"
@@ -180,8 +188,9 @@ raw_copy() {
 measure "pg_dump -Fc | pg_restore" dump_restore
 measure "pg_dump -Fd -j $JOBS + pg_restore -j $JOBS" dir_parallel
 measure "pgcopydb clone ($(pgcopydb --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1), $JOBS jobs)" pgcopydb_clone
-measure "our engine, 1 stream" ours 1
-measure "our engine, $JOBS streams" ours "$JOBS"
+measure "our engine, 1 stream" ours 1 1
+measure "our engine, $JOBS streams" ours 1 "$JOBS"
+measure "our engine, $JOBS pods (copy.workers) of 1 stream" ours "$JOBS" 1
 measure "raw COPY (no indexes)" raw_copy
 
 echo

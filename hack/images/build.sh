@@ -9,8 +9,9 @@
 #   localhost/pgmo/pause:$PAUSE_VERSION       Debian's static catatonit as /pause
 #   localhost/pgmo/postgres:$POSTGRES_MAJOR   Debian bookworm PostgreSQL with the official image's contract
 #   localhost/pgmo/coredns:$COREDNS_VERSION   the binary from hack/build-binaries.sh coredns, uid 65532
-#   localhost/pgmo/operator:dev               Java 17 and the Quarkus app in $OPERATOR_APP_DIR
-#                                             (default target/quarkus-app; `all` skips it when missing)
+#   localhost/pgmo/operator:dev               Java 17, PostgreSQL's client tools and the Quarkus app
+#                                             in $OPERATOR_APP_DIR (default target/quarkus-app; `all`
+#                                             skips it when missing); the copy Jobs run it too
 #
 # An image is rebuilt only when the hash of its inputs (the recipe below, the files it copies,
 # the versions) differs from the one stored next to its archive. The Debian root filesystems are
@@ -43,7 +44,8 @@ OPERATOR_TAG=localhost/pgmo/operator:dev
 # locales: en_US.UTF-8 for initdb, as in the official image; libnss-wrapper: initdb under a uid
 # without a passwd entry; xz-utils, zstd: compressed init scripts.
 POSTGRES_PACKAGES=("postgresql-$POSTGRES_MAJOR" locales libnss-wrapper xz-utils zstd)
-OPERATOR_PACKAGES=(openjdk-17-jre-headless)
+# postgresql-client: pg_dump and psql for the copy Jobs, which run the operator's image.
+OPERATOR_PACKAGES=(openjdk-17-jre-headless "postgresql-client-$POSTGRES_MAJOR")
 OPERATOR_UID=185
 # Read by the java launcher itself, so they apply with the exec-form entrypoint; setting the
 # variable in a pod replaces them.
@@ -363,7 +365,9 @@ operator_base() { # -> BASE_ARCHIVE, BASE_TAG
   mkdir -p "$MNT/deployments"
   chown "$OPERATOR_UID:0" "$MNT/deployments"
   java_home=$(dirname "$(dirname "$(in_root readlink -f /usr/bin/java)")")
+  # The client tools first on PATH: Debian's /usr/bin/pg_dump is a Perl wrapper.
   "${BUILDAH[@]}" config --env JAVA_HOME="$java_home" --env LANG=C.UTF-8 \
+    --env PATH="/usr/lib/postgresql/$POSTGRES_MAJOR/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     --env JDK_JAVA_OPTIONS="$OPERATOR_JAVA_OPTIONS" \
     --workingdir /deployments --user "$OPERATOR_UID" \
     --entrypoint '["java","-jar","/deployments/quarkus-run.jar"]' --cmd '' --port 8080/tcp "$CTR"

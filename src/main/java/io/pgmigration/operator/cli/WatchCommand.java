@@ -89,7 +89,9 @@ final class WatchCommand implements Callable<Integer> {
           lastMessage = message;
         }
         var progress = m.getStatus() == null ? null : m.getStatus().progress;
-        if (StatusWords.phase(m) == Phase.Migrating
+        // The copy: a Snapshot's in Migrating, a Streaming migration's initial copy in Preparing.
+        Phase phase = StatusWords.phase(m);
+        if ((phase == Phase.Migrating || phase == Phase.Preparing)
             && progress != null
             && progress.percent != null) {
           if (progress.bytesDone != null) {

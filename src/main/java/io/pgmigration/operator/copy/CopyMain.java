@@ -3,54 +3,87 @@ package io.pgmigration.operator.copy;
 import io.pgmigration.operator.db.PostgresUri;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The data copy as a process, for the copy Job's container and for {@code bench/}:
+ * The copy as a process: the copy Job's container and {@code bench/} run it.
  *
  * <pre>
- * SOURCE_URL=… DESTINATION_URL=… [WORKERS=2] [CHUNK_MB=256] [BUILD_MB=256]
- *   [JOB_COMPLETION_INDEX=0] [WORKER_COUNT=1]  java … CopyMain [data|finish]
+ * SOURCE_URL=… DESTINATION_URL=… [WORKERS=2] [JOBS=2] [CHUNK_MB=256] [BUILD_MB=256]
+ *   [JOB_COMPLETION_INDEX=0] [WORKER_COUNT=1] [WORK_DIR=/work]
+ *   java … CopyMain job|schema|data|finish
  * </pre>
  *
- * {@code data} copies this worker's share; {@code finish} drops the progress marks once all workers
- * are done. Prints progress, never a URI or a password.
+ * <ul>
+ *   <li>{@code job}: one pod of the Snapshot copy Job, schema to indexes ({@link CopyPod});
+ *   <li>{@code schema}: the whole schema, for the Streaming method's subscription to fill;
+ *   <li>{@code data}: only this worker's share of the rows, into a schema already there;
+ *   <li>{@code finish}: drops the progress marks once all workers are done.
+ * </ul>
+ *
+ * Prints progress, never a URI or a password. Exits 2 on a usage error, 1 when the copy fails.
  */
 public final class CopyMain {
   private CopyMain() {}
 
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "data";
-    DataCopy copy =
-        new DataCopy(
-            PostgresUri.parse(required("SOURCE_URL")),
-            PostgresUri.parse(required("DESTINATION_URL")),
-            line -> System.out.println("copy: " + line));
+    PostgresUri source = PostgresUri.parse(required("SOURCE_URL"));
+    PostgresUri destination = PostgresUri.parse(required("DESTINATION_URL"));
     Instant start = Instant.now();
-    if (mode.equals("finish")) {
-      copy.finish();
-      System.out.println("copy: finished");
-      return;
+    try {
+      switch (mode) {
+        case "job" -> report(pod(source, destination).run(options()), start);
+        case "schema" -> pod(source, destination).script("schema.sh");
+        case "data" -> report(copy(source, destination).run(options()), start);
+        case "finish" -> copy(source, destination).finish();
+        default -> {
+          System.err.println("copy: unknown mode " + mode + " (job, schema, data or finish)");
+          System.exit(2);
+        }
+      }
+    } catch (Exception e) {
+      // The last lines of the log end up in the migration's status: say what failed, briefly.
+      System.err.println("copy: failed: " + e.getMessage());
+      System.exit(1);
     }
-    if (!mode.equals("data")) {
-      System.err.println("copy: unknown mode " + mode + " (data or finish)");
-      System.exit(2);
-    }
-    DataCopy.Options options =
-        new DataCopy.Options(
-            number("WORKERS", 2),
-            (long) number("CHUNK_MB", 256) << 20,
-            number("JOB_COMPLETION_INDEX", 0),
-            number("WORKER_COUNT", 1),
-            (long) number("BUILD_MB", 256) << 20);
-    DataCopy.Result r = copy.run(options);
-    System.out.printf(
-        "copy: done: %d items (%d done before), %d MB, %d sequences, %d large objects in %d s%n",
-        r.items(),
-        r.skipped(),
-        r.bytes() >> 20,
-        r.sequences(),
-        r.largeObjects(),
-        Duration.between(start, Instant.now()).toSeconds());
+    System.out.println("copy: finished");
+  }
+
+  private static CopyPod pod(PostgresUri source, PostgresUri destination) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putIfAbsent("JOBS", Integer.toString(number("WORKERS", 2)));
+    return new CopyPod(source, destination, env, CopyMain::log);
+  }
+
+  private static DataCopy copy(PostgresUri source, PostgresUri destination) {
+    return new DataCopy(source, destination, CopyMain::log);
+  }
+
+  private static DataCopy.Options options() {
+    return new DataCopy.Options(
+        number("WORKERS", 2),
+        (long) number("CHUNK_MB", 256) << 20,
+        number("JOB_COMPLETION_INDEX", 0),
+        number("WORKER_COUNT", 1),
+        (long) number("BUILD_MB", 256) << 20);
+  }
+
+  private static void report(DataCopy.Result r, Instant start) {
+    log(
+        String.format(
+            "done: %d items (%d done before), %d MB, %d sequences, %d large objects in %d s",
+            r.items(),
+            r.skipped(),
+            r.bytes() >> 20,
+            r.sequences(),
+            r.largeObjects(),
+            Duration.between(start, Instant.now()).toSeconds()));
+  }
+
+  private static void log(String line) {
+    System.out.println("copy: " + line);
   }
 
   private static String required(String name) {

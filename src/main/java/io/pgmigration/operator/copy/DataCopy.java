@@ -2,6 +2,7 @@ package io.pgmigration.operator.copy;
 
 import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.db.PostgresUri;
+import io.pgmigration.operator.db.Sequences;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,7 +79,15 @@ public final class DataCopy {
           todo.add(item);
         }
       }
-      List<WorkItem> mine = CopyPlan.share(todo, options.index(), options.count());
+      // Dealt from every item, done or not: each worker sees the marks at its own moment, and
+      // only the whole list is the same for all of them. A run with another worker count (one
+      // pod finishing what several started) is dealt afresh.
+      List<WorkItem> mine = new ArrayList<>();
+      for (WorkItem item : CopyPlan.share(all, options.index(), options.count())) {
+        if (!done.contains(item.id())) {
+          mine.add(item);
+        }
+      }
       Map<String, TableWork> work = tableWork(snapshotHolder, tables, all, options.buildBytes());
       log.accept(
           String.format(
@@ -280,27 +289,9 @@ public final class DataCopy {
 
   /** Sets every sequence on the destination to the source's value. */
   private int sequences(Connection s) throws SQLException {
-    int n = 0;
-    try (Statement st = s.createStatement();
-        ResultSet r =
-            st.executeQuery(
-                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename),"
-                    + " last_value, last_value IS NOT NULL FROM pg_sequences"
-                    + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
-        Connection d = connect(destination);
-        PreparedStatement set = d.prepareStatement("SELECT setval(?::regclass, ?, ?)")) {
-      while (r.next()) {
-        if (!r.getBoolean(3)) {
-          continue;
-        }
-        set.setString(1, r.getString(1));
-        set.setLong(2, r.getLong(2));
-        set.setBoolean(3, true);
-        set.execute();
-        n++;
-      }
+    try (Connection d = connect(destination)) {
+      return Sequences.copy(s, d);
     }
-    return n;
   }
 
   /**

@@ -25,6 +25,7 @@ import java.util.Map;
  *     index or FULL
  * @param largeObjects rows in pg_largeobject_metadata
  * @param unloggedTables user tables that are UNLOGGED
+ * @param subscriptions logical replication subscriptions of this database
  */
 public record DatabaseFacts(
     int serverVersionNum,
@@ -44,7 +45,8 @@ public record DatabaseFacts(
     boolean canSubscribe,
     List<String> tablesWithoutReplicaIdentity,
     long largeObjects,
-    List<String> unloggedTables) {
+    List<String> unloggedTables,
+    List<String> subscriptions) {
 
   /** The major version, e.g. 15. */
   public int majorVersion() {

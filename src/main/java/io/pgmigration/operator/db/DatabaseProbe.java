@@ -103,6 +103,11 @@ public final class DatabaseProbe {
                         + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                         + " WHERE c.relkind = 'r' AND c.relpersistence = 'u' AND "
                         + USER_SCHEMAS
+                        + " ORDER BY 1"),
+                list(
+                    s,
+                    "SELECT subname FROM pg_subscription WHERE subdbid ="
+                        + " (SELECT oid FROM pg_database WHERE datname = current_database())"
                         + " ORDER BY 1"));
         return facts;
       }

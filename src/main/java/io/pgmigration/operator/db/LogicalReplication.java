@@ -22,6 +22,16 @@ public final class LogicalReplication {
   /** The replication lag: WAL the destination has not confirmed, and for how long. */
   public record Lag(long bytes, long seconds) {}
 
+  /**
+   * The subscription as the destination sees it.
+   *
+   * @param tables tables subscribed
+   * @param synced tables whose initial copy is done and which now stream
+   * @param errors errors reported applying changes or copying tables (PostgreSQL 15+; else 0)
+   * @param running whether the subscription's apply worker runs
+   */
+  public record Subscription(int tables, int synced, long errors, boolean running) {}
+
   /** A lowercase name for the publication, subscription and slot of migration {@code uid}. */
   public static String name(String uid) {
     String id = uid.toLowerCase().replaceAll("[^a-z0-9]", "");
@@ -100,6 +110,93 @@ public final class LogicalReplication {
     }
   }
 
+  /** How far the subscription {@code name} on the destination has come. */
+  public static Subscription subscription(Connection destination, String name) throws SQLException {
+    int tables;
+    int synced;
+    try (PreparedStatement s =
+        destination.prepareStatement(
+            "SELECT count(*), count(*) FILTER (WHERE r.srsubstate = 'r')"
+                + " FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid"
+                + " WHERE s.subname = ?")) {
+      s.setString(1, name);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        tables = r.getInt(1);
+        synced = r.getInt(2);
+      }
+    }
+    long errors = 0;
+    if (destination.getMetaData().getDatabaseMajorVersion() >= 15) {
+      try (PreparedStatement s =
+          destination.prepareStatement(
+              "SELECT apply_error_count + sync_error_count FROM pg_stat_subscription_stats"
+                  + " WHERE subname = ?")) {
+        s.setString(1, name);
+        try (ResultSet r = s.executeQuery()) {
+          errors = r.next() ? r.getLong(1) : 0;
+        }
+      }
+    }
+    boolean running =
+        exists(
+            destination,
+            "SELECT 1 FROM pg_stat_subscription WHERE subname = ? AND relid IS NULL"
+                + " AND pid IS NOT NULL",
+            name);
+    return new Subscription(tables, synced, errors, running);
+  }
+
+  /** The source's current WAL position, e.g. {@code 0/3000148}. */
+  public static String position(Connection source) throws SQLException {
+    try (Statement s = source.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+      r.next();
+      return r.getString(1);
+    }
+  }
+
+  /**
+   * How many bytes of WAL before {@code lsn} the destination has not confirmed through the slot
+   * {@code name} yet: 0 once it has everything up to there, null when the slot does not exist.
+   */
+  public static Long behind(Connection source, String name, String lsn) throws SQLException {
+    try (PreparedStatement s =
+        source.prepareStatement(
+            "SELECT greatest(0, pg_wal_lsn_diff(?::pg_lsn, coalesce(confirmed_flush_lsn, '0/0')))"
+                + " FROM pg_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, lsn);
+      s.setString(2, name);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : null;
+      }
+    }
+  }
+
+  /**
+   * Refreshes on the destination the materialized views that hold data on the source: logical
+   * replication carries tables only. Returns how many.
+   */
+  public static int refreshMaterializedViews(Connection source, Connection destination)
+      throws SQLException {
+    List<String> views = new ArrayList<>();
+    try (Statement s = source.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT format('%I.%I', schemaname, matviewname) FROM pg_matviews"
+                    + " WHERE ispopulated ORDER BY 1")) {
+      while (r.next()) {
+        views.add(r.getString(1));
+      }
+    }
+    try (Statement s = destination.createStatement()) {
+      for (String view : views) {
+        s.execute("REFRESH MATERIALIZED VIEW " + view);
+      }
+    }
+    return views.size();
+  }
+
   /**
    * The lag of the slot {@code name} on the source: bytes of WAL written but not yet confirmed by
    * the destination, and the replay lag its WAL sender last measured, in seconds.
@@ -140,6 +237,10 @@ public final class LogicalReplication {
       dropped.add("subscription " + name);
     }
     if (source != null) {
+      // A fenced source starts every session read-only; DROP PUBLICATION needs a writable one.
+      try (Statement s = source.createStatement()) {
+        s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+      }
       if (exists(source, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", name)) {
         try (PreparedStatement s =
             source.prepareStatement(

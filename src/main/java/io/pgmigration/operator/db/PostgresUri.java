@@ -110,6 +110,27 @@ public record PostgresUri(
   }
 
   /**
+   * This URI as a libpq connection string ({@code host='…' port=… …}), with its parameters: how one
+   * PostgreSQL server reaches another, as a subscription does.
+   */
+  public String conninfo() {
+    StringBuilder s = new StringBuilder();
+    s.append("host=").append(quote(host));
+    s.append(" port=").append(port);
+    s.append(" dbname=").append(quote(database));
+    s.append(" user=").append(quote(user));
+    if (password != null) {
+      s.append(" password=").append(quote(password));
+    }
+    params.forEach((k, v) -> s.append(' ').append(k).append('=').append(quote(v)));
+    return s.toString();
+  }
+
+  private static String quote(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  /**
    * This URI as seen from outside {@code namespace}. A URI in an app's Secret is written from the
    * app's point of view, so a single-label host is a Service of the app's own namespace; the
    * operator runs elsewhere and must qualify it ({@code db} becomes {@code db.NAMESPACE.svc}).

@@ -76,6 +76,8 @@ public final class PreparationChecks {
    * @param destinationSecretRef likewise
    * @param destinationCapacityBytes the destination's volume size when it can be known, else null
    * @param missingWorkloads "StatefulSet foo" for every referenced or selected workload not found
+   * @param ownReplication the name of this migration's own Streaming replication when it has set
+   *     one up, else null: what it copied into the destination is not someone else's data
    */
   public record Inputs(
       Method method,
@@ -88,7 +90,8 @@ public final class PreparationChecks {
       Long destinationCapacityBytes,
       List<String> missingWorkloads,
       String appSecretRef,
-      Found<AppUrl> appUrl) {}
+      Found<AppUrl> appUrl,
+      String ownReplication) {}
 
   /** Runs every check on {@code in}. */
   public static List<CheckResult> evaluate(Inputs in) {
@@ -112,6 +115,16 @@ public final class PreparationChecks {
           error(DESTINATION_EMPTY, Severity.Blocking, "not run: the destination is not reachable"));
     } else if (dst.userTables().isEmpty()) {
       out.add(passed(DESTINATION_EMPTY, Severity.Blocking, "the destination has no user tables"));
+    } else if (ownReplicaOn(in, dst)) {
+      out.add(
+          passed(
+              DESTINATION_EMPTY,
+              Severity.Blocking,
+              "the destination's "
+                  + dst.userTables().size()
+                  + " table(s) are this migration's replica (subscription "
+                  + in.ownReplication()
+                  + ")"));
     } else {
       out.add(
           failed(
@@ -187,9 +200,14 @@ public final class PreparationChecks {
                     + " spec.app.maintenance.selector so they name workloads of this namespace."));
     appUrl(out, in);
     if (in.method() == Method.Streaming) {
-      streaming(out, src, dst);
+      streaming(out, src, dst, dst != null && ownReplicaOn(in, dst));
     }
     return out;
+  }
+
+  /** Whether {@code dst} holds this migration's own subscription. */
+  private static boolean ownReplicaOn(Inputs in, DatabaseFacts dst) {
+    return in.ownReplication() != null && dst.subscriptions().contains(in.ownReplication());
   }
 
   /**
@@ -376,7 +394,11 @@ public final class PreparationChecks {
     }
   }
 
-  private static void streaming(List<CheckResult> out, DatabaseFacts src, DatabaseFacts dst) {
+  /**
+   * @param own the migration's own replication exists: its slot and WAL sender count as free
+   */
+  private static void streaming(
+      List<CheckResult> out, DatabaseFacts src, DatabaseFacts dst, boolean own) {
     out.add(
         dst == null
             ? error(
@@ -417,7 +439,7 @@ public final class PreparationChecks {
                 Severity.Blocking,
                 "wal_level is " + src.walLevel() + " on the source",
                 "Set wal_level = logical on the source and restart it, or use method Snapshot."));
-    int freeSlots = src.maxReplicationSlots() - src.usedReplicationSlots();
+    int freeSlots = src.maxReplicationSlots() - src.usedReplicationSlots() + (own ? 1 : 0);
     out.add(
         freeSlots >= 1
             ? passed(REPLICATION_SLOTS, Severity.Blocking, freeSlots + " free replication slot(s)")
@@ -427,7 +449,7 @@ public final class PreparationChecks {
                 "all " + src.maxReplicationSlots() + " replication slots are in use",
                 "Raise max_replication_slots on the source (restart needed) or drop an unused"
                     + " slot."));
-    int freeSenders = src.maxWalSenders() - src.usedWalSenders();
+    int freeSenders = src.maxWalSenders() - src.usedWalSenders() + (own ? 1 : 0);
     out.add(
         freeSenders >= 1
             ? passed(WAL_SENDERS, Severity.Blocking, freeSenders + " free WAL sender(s)")

@@ -8,70 +8,86 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.pgmigration.operator.api.v1alpha1.Durations;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the Job that copies schema, data, sequences and large objects from the source to the
- * destination with PostgreSQL's own pg_dump and pg_restore. Pure: no I/O.
+ * Builds the Jobs that move a migration's data, running the copy engine ({@code
+ * io.pgmigration.operator.copy.CopyMain}) from the operator's own image. Pure: no I/O.
  *
- * <p>The Job never retries by itself (a half-restored destination must not be restored into again),
- * is bounded by {@code spec.copy.activeDeadline}, carries a label with the spec hash so a stale Job
- * is recognised, and runs under the restricted Pod Security Standard. Credentials reach it only
- * through {@code secretKeyRef}: never in its arguments.
+ * <ul>
+ *   <li>{@link Kind#Copy}: the Snapshot copy, an Indexed Job of {@code spec.copy.workers} pods that
+ *       share the tables and ranges of large tables between them;
+ *   <li>{@link Kind#Schema}: the Streaming method's schema, one pod.
+ * </ul>
+ *
+ * A Job never retries by itself (the migration decides what a failure means), is bounded by {@code
+ * spec.copy.activeDeadline}, carries a label with the spec hash so a stale Job is recognised, and
+ * runs under the restricted Pod Security Standard. Credentials reach it only through {@code
+ * secretKeyRef}: never in its arguments.
  */
 public final class CopyJobBuilder {
   /** Labels every object the operator makes for a migration. */
   public static final String MIGRATION_LABEL = "pgmigration.io/migration";
 
   public static final String SPEC_HASH_LABEL = "pgmigration.io/spec-hash";
-  static final long UID = 999;
 
-  /**
-   * Parallel copies use pg_dump's directory format in a scratch volume; a single copy streams
-   * custom format from pg_dump straight into pg_restore, with no intermediate file.
-   */
-  static final String SCRIPT =
-      """
-      set -euo pipefail
-      common=(--no-owner --no-privileges)
-      if [ "$PARALLELISM" -gt 1 ]; then
-        pg_dump --format=directory --jobs="$PARALLELISM" "${common[@]}" --file="${WORK_DIR:-/work}/dump" \\
-          --dbname="$SOURCE_URL"
-        pg_restore --jobs="$PARALLELISM" "${common[@]}" --exit-on-error \\
-          --dbname="$DESTINATION_URL" "${WORK_DIR:-/work}/dump"
-      else
-        pg_dump --format=custom "${common[@]}" --dbname="$SOURCE_URL" \\
-          | pg_restore "${common[@]}" --exit-on-error --dbname="$DESTINATION_URL"
-      fi
-      echo "copy finished"
-      """;
+  /** The operator image's user (Quarkus' jboss), which has a passwd entry psql can look up. */
+  static final long UID = 185;
+
+  /** Where the operator image keeps the Quarkus application, whose jars hold the copy engine. */
+  static final String APP_DIR = "/deployments";
+
+  static final String MAIN = "io.pgmigration.operator.copy.CopyMain";
+
+  /** What a Job does. */
+  public enum Kind {
+    /** The Snapshot copy: schema, rows, indexes, sequences, large objects. */
+    Copy("copy", "job"),
+    /** The Streaming method's schema, before the subscription fills it. */
+    Schema("schema", "schema");
+
+    private final String suffix;
+    private final String mode;
+
+    Kind(String suffix, String mode) {
+      this.suffix = suffix;
+      this.mode = mode;
+    }
+  }
 
   private CopyJobBuilder() {}
 
-  /** The name of the copy Job of {@code migration} for the spec whose hash is {@code specHash}. */
-  public static String name(PostgresMigration migration, String specHash) {
+  /** The name of the {@code kind} Job of {@code migration} for the spec hashed {@code specHash}. */
+  public static String name(PostgresMigration migration, Kind kind, String specHash) {
     String base = migration.getMetadata().getName();
-    String suffix = "-copy-" + specHash.substring(0, Math.min(8, specHash.length()));
+    String suffix = "-" + kind.suffix + "-" + specHash.substring(0, Math.min(8, specHash.length()));
     return (base.length() + suffix.length() > 63 ? base.substring(0, 63 - suffix.length()) : base)
         + suffix;
   }
 
-  /** The copy Job, owned by {@code migration}, running {@code image}. */
-  public static Job build(PostgresMigration migration, String image, String specHash) {
+  /** The Snapshot copy Job's name. */
+  public static String name(PostgresMigration migration, String specHash) {
+    return name(migration, Kind.Copy, specHash);
+  }
+
+  /** The {@code kind} Job, owned by {@code migration}, running {@code image}. */
+  public static Job build(PostgresMigration migration, Kind kind, String image, String specHash) {
     var spec = migration.getSpec();
+    int pods = kind == Kind.Copy ? spec.copy.workers : 1;
     Map<String, String> labels =
         Map.of(
             "app.kubernetes.io/managed-by",
             "pg-migration-operator",
             "app.kubernetes.io/component",
-            "copy",
+            kind.suffix,
             MIGRATION_LABEL,
             migration.getMetadata().getName(),
             SPEC_HASH_LABEL,
             specHash);
     return new JobBuilder()
         .withNewMetadata()
-        .withName(name(migration, specHash))
+        .withName(name(migration, kind, specHash))
         .withNamespace(migration.getMetadata().getNamespace())
         .withLabels(labels)
         .withOwnerReferences(
@@ -85,6 +101,10 @@ public final class CopyJobBuilder {
                 .build())
         .endMetadata()
         .withNewSpec()
+        // Each pod's JOB_COMPLETION_INDEX says which share of the tables is its own.
+        .withCompletionMode("Indexed")
+        .withCompletions(pods)
+        .withParallelism(pods)
         .withBackoffLimit(0)
         .withActiveDeadlineSeconds(Durations.parse(spec.copy.activeDeadline).toSeconds())
         // Kept a day for inspection, then cleaned up by the TTL controller.
@@ -99,27 +119,16 @@ public final class CopyJobBuilder {
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
         .withRunAsUser(UID)
-        .withRunAsGroup(UID)
         .withFsGroup(UID)
         .withNewSeccompProfile()
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .endSecurityContext()
         .addNewContainer()
-        .withName("copy")
+        .withName(kind.suffix)
         .withImage(image)
-        .withCommand("bash", "-c", SCRIPT)
-        .withEnv(
-            secretEnv("SOURCE_URL", spec.source.connectionSecret),
-            secretEnv("DESTINATION_URL", spec.destination.connectionSecret),
-            new EnvVarBuilder()
-                .withName("PARALLELISM")
-                .withValue(Integer.toString(spec.copy.parallelism))
-                .build(),
-            new EnvVarBuilder()
-                .withName("PGAPPNAME")
-                .withValue("pg-migration-operator-copy")
-                .build())
+        .withCommand("java", "-cp", APP_DIR + "/app/*:" + APP_DIR + "/lib/main/*", MAIN, kind.mode)
+        .withEnv(env(migration, pods))
         .withResources(spec.copy.resources)
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
@@ -132,9 +141,18 @@ public final class CopyJobBuilder {
         .withName("work")
         .withMountPath("/work")
         .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("tmp")
+        .withMountPath("/tmp")
+        .endVolumeMount()
         .endContainer()
         .addNewVolume()
         .withName("work")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        .addNewVolume()
+        .withName("tmp")
         .withNewEmptyDir()
         .endEmptyDir()
         .endVolume()
@@ -142,6 +160,24 @@ public final class CopyJobBuilder {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  private static List<EnvVar> env(PostgresMigration migration, int pods) {
+    var spec = migration.getSpec();
+    String streams = Integer.toString(spec.copy.parallelism);
+    return List.of(
+        secretEnv("SOURCE_URL", spec.source.connectionSecret),
+        secretEnv("DESTINATION_URL", spec.destination.connectionSecret),
+        plain("WORKERS", streams),
+        plain("JOBS", streams),
+        plain("WORKER_COUNT", Integer.toString(pods)),
+        plain("WORK_DIR", "/work"),
+        plain("HOME", "/work"),
+        plain("PGAPPNAME", "pg-migration-operator-copy"));
+  }
+
+  private static EnvVar plain(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 
   private static EnvVar secretEnv(String name, SecretKeyRef ref) {

@@ -5,7 +5,11 @@ import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 
-/** Cancellation before the migration starts: nothing has been touched, so nothing is undone. */
+/**
+ * Cancellation before the migration starts: the app and the source have not been touched, so
+ * nothing is undone (a Streaming migration's replication is dropped after the move, like in every
+ * phase that no longer needs it).
+ */
 final class Cancellation {
   private Cancellation() {}
 
@@ -13,7 +17,10 @@ final class Cancellation {
     Transitions.moveTo(
         status,
         Phase.Cancelled,
-        "Cancelled by spec.cancel before the migration started; nothing was touched.");
+        ReplicationCleanup.live(status)
+            ? "Cancelled by spec.cancel before the migration started; the app and the source"
+                + " were not touched, and the destination keeps what the replication copied."
+            : "Cancelled by spec.cancel before the migration started; nothing was touched.");
     Transitions.condition(
         m,
         status,

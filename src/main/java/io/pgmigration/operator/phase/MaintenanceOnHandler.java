@@ -27,7 +27,14 @@ import java.util.stream.Collectors;
  * that may have been set. {@code cancel} is still honoured here, before the copy starts.
  */
 final class MaintenanceOnHandler implements PhaseHandler {
+  /**
+   * How often the drain is looked at: often at first, since every moment of it is downtime and an
+   * app that stops on SIGTERM is gone in a second or two; then less often, for a slow one.
+   */
+  static final Duration POLL_FIRST = Duration.ofMillis(250);
+
   static final Duration POLL = Duration.ofSeconds(2);
+  static final Duration FIRST_POLLS = Duration.ofSeconds(10);
 
   @Override
   public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
@@ -88,7 +95,8 @@ final class MaintenanceOnHandler implements PhaseHandler {
                 + left.size()
                 + " pod(s) of the app to end: "
                 + String.join(", ", left);
-        return Step.after(POLL);
+        Instant began = Instant.parse(status.downtime.startedAt);
+        return Step.after(now.isBefore(began.plus(FIRST_POLLS)) ? POLL_FIRST : POLL);
       }
       status.maintenance.sourceFenced = true;
       status.message = "The app is stopped; fencing the source (read-only, sessions ended).";

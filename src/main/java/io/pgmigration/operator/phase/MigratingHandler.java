@@ -3,6 +3,7 @@ package io.pgmigration.operator.phase;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
 import io.pgmigration.operator.k8s.CopyJobBuilder;
@@ -10,10 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Migrating: one copy Job per prepared spec, created once and then only watched. Its name comes
- * from the spec hash, so a restarted operator finds the Job it created instead of starting a second
- * copy; a Job that vanished before it finished fails the migration rather than copying into a
- * half-restored destination again. Progress is read from the destination while the Job runs.
+ * Migrating: for the Streaming method, the switch-over ({@link StreamingSwitchover}); for Snapshot,
+ * one copy Job per prepared spec, created once and then only watched. Its name comes from the spec
+ * hash, so a restarted operator finds the Job it created instead of starting a second copy; a Job
+ * that vanished before it finished fails the migration rather than copying into a half-restored
+ * destination again. Progress is read from the destination while the Job runs.
  */
 final class MigratingHandler implements PhaseHandler {
   static final Duration POLL = Duration.ofSeconds(5);
@@ -22,9 +24,12 @@ final class MigratingHandler implements PhaseHandler {
   public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
     Instant now = ctx.now();
     CancelRefusal.check(m, status, ctx);
+    if (m.getSpec().method == Method.Streaming) {
+      return StreamingSwitchover.handle(m, status, ctx);
+    }
     String name = CopyJobBuilder.name(m, status.preparedSpecHash);
     boolean created = status.progress != null && status.progress.jobName != null;
-    PhaseContext.CopyJob job = ctx.copyJob(m, name, !created);
+    PhaseContext.CopyJob job = ctx.copyJob(m, CopyJobBuilder.Kind.Copy, name, !created);
     if (!created) {
       status.progress = new Progress();
       status.progress.jobName = name;

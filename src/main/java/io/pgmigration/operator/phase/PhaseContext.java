@@ -5,6 +5,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
+import io.pgmigration.operator.k8s.CopyJobBuilder;
 import java.time.Instant;
 import java.util.List;
 
@@ -55,19 +56,56 @@ public interface PhaseContext {
   // Copy
 
   /**
-   * The state of the copy Job {@code name}, creating it first when it does not exist and {@code
-   * mayCreate}.
+   * The state of the {@code kind} Job {@code name}, creating it first when it does not exist and
+   * {@code mayCreate}.
    */
-  CopyJob copyJob(PostgresMigration migration, String name, boolean mayCreate);
+  CopyJob copyJob(
+      PostgresMigration migration, CopyJobBuilder.Kind kind, String name, boolean mayCreate);
 
   /** How far the copy into the destination has come, or null when it cannot be read now. */
   Progress copyProgress(PostgresMigration migration);
 
-  /** Deletes the copy Job {@code name} and its pod, if they exist. */
+  /** Deletes the Job {@code name} and its pods, if they exist. */
   void deleteCopyJob(PostgresMigration migration, String name);
 
   /** Compares every table and sequence of source and destination. */
   Verification verify(PostgresMigration migration);
+
+  // Streaming
+
+  /**
+   * Publishes the source's tables and subscribes the destination to them, under {@code name}: the
+   * replication slot is made on the source and the initial copy starts.
+   */
+  void startReplication(PostgresMigration migration, String name);
+
+  /** How far the replication {@code name} has come, and how far behind the source it is. */
+  ReplicationState replication(PostgresMigration migration, String name);
+
+  /** The source's current WAL position. */
+  String sourcePosition(PostgresMigration migration);
+
+  /**
+   * Bytes of the source's WAL before {@code lsn} that the destination has not confirmed through the
+   * slot {@code name}: 0 once it has all of it; null when the slot does not exist.
+   */
+  Long behind(PostgresMigration migration, String name, String lsn);
+
+  /**
+   * Gives the destination what logical replication does not carry: the sequences' values and the
+   * materialized views' contents.
+   *
+   * @return what was done, in words
+   */
+  String completeReplica(PostgresMigration migration);
+
+  /**
+   * Drops the subscription {@code name} on the destination (when it can be reached), then its slot
+   * and the publication on the source; fails when the source cannot be reached.
+   *
+   * @return what was dropped, e.g. "slot pgmo_…"
+   */
+  List<String> dropReplication(PostgresMigration migration, String name);
 
   // Promotion and after
 
@@ -98,6 +136,19 @@ public interface PhaseContext {
 
   /** Records a Warning event on the migration (best effort). */
   void warn(PostgresMigration migration, String reason, String message);
+
+  /**
+   * The replication as the destination and source see it.
+   *
+   * @param tables tables subscribed
+   * @param synced tables whose initial copy is done and which stream
+   * @param errors errors the destination reported applying changes or copying tables
+   * @param running whether the destination's apply worker runs
+   * @param lagBytes WAL the destination has not confirmed
+   * @param lagSeconds the replay lag the source last measured
+   */
+  record ReplicationState(
+      int tables, int synced, long errors, boolean running, long lagBytes, long lagSeconds) {}
 
   /** The copy Job's state. */
   record CopyJob(State state, String detail) {

@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * <p>A migration marked for rollback is rolled back whatever its phase. An unexpected error while
  * the app is in maintenance and nothing is promoted yet starts that rollback too: the app must not
- * stay down while an error repeats.
+ * stay down while an error repeats. After every step, a Streaming migration's replication is
+ * dropped once its phase no longer needs it ({@link ReplicationCleanup}).
  */
 public final class PhaseMachine {
   /** Phases in which a failure rolls back: the app is stopped, the URL not switched yet. */
@@ -68,6 +69,7 @@ public final class PhaseMachine {
               "Unexpected error in phase " + status.phase + ": " + describe(e),
               context.now());
     }
+    step = ReplicationCleanup.afterStep(migration, status, context, step);
     status.observedGeneration = Transitions.generation(migration);
     return new Result(status, step);
   }
@@ -75,8 +77,8 @@ public final class PhaseMachine {
   /**
    * What deleting {@code migration} must do before its finalizer is removed: a migration in flight
    * is rolled back (or, once promoting, promoted to the end) so the app is never left in
-   * maintenance. {@link Result#status()} is then in a phase from which deletion is safe, or the
-   * step says when to try again.
+   * maintenance, and a Streaming migration's replication is dropped. {@link Result#status()} is
+   * then in a phase from which deletion is safe, or the step says when to try again.
    */
   public Result cleanup(PostgresMigration migration, PhaseContext context) {
     PostgresMigrationStatus status = copyOf(migration);
@@ -94,6 +96,9 @@ public final class PhaseMachine {
     } else if (status.phase == Phase.Promoting) {
       step = promoting.handle(migration, status, context);
     }
+    if (ReplicationCleanup.live(status)) {
+      step = ReplicationCleanup.drop(migration, status, context, step);
+    }
     return new Result(status, step);
   }
 
@@ -101,7 +106,8 @@ public final class PhaseMachine {
   public static boolean safeToDelete(PostgresMigrationStatus status) {
     return status.rollback == null
         && !ROLLS_BACK.contains(status.phase)
-        && status.phase != Phase.Promoting;
+        && status.phase != Phase.Promoting
+        && !ReplicationCleanup.live(status);
   }
 
   private static PostgresMigrationStatus copyOf(PostgresMigration migration) {

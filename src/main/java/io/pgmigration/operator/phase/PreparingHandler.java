@@ -4,6 +4,7 @@ import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Durations;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.db.PreparationChecks;
@@ -16,7 +17,8 @@ import java.util.List;
  * Preparing: runs every check (read-only) and lists them all in status. Blocking failures end in
  * PrepareFailed (Heroku's "Error"), except that a server, Secret or workload that is not there yet
  * is waited for (up to {@link #WAIT_FOR_DATABASES}); otherwise the migration is Ready and the ready
- * window opens.
+ * window opens. For the Streaming method the replication is set up first ({@link StreamingSetup}),
+ * and the migration is Ready once it streams.
  */
 final class PreparingHandler implements PhaseHandler {
   /** How long checks of the "not there yet" kind are retried before the preparation fails. */
@@ -28,6 +30,9 @@ final class PreparingHandler implements PhaseHandler {
   public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
     if (m.getSpec().cancel) {
       return Cancellation.cancel(m, status, ctx);
+    }
+    if (StreamingSetup.underway(status)) {
+      return StreamingSetup.advance(m, status, ctx);
     }
     List<CheckResult> checks = ctx.runChecks(m);
     status.checks = checks;
@@ -68,6 +73,26 @@ final class PreparingHandler implements PhaseHandler {
           now);
       return Step.waitForChange();
     }
+    if (m.getSpec().method == Method.Streaming && !StreamingSetup.streaming(status)) {
+      return StreamingSetup.begin(m, status, ctx, summary);
+    }
+    ready(m, status, ctx, summary, now);
+    // A migration applied with start already set goes on at once.
+    return m.getSpec().start
+        ? Step.now()
+        : Step.after(
+            m.getSpec().method == Method.Streaming
+                ? StreamingSetup.OBSERVE
+                : Durations.parse(m.getSpec().readyWindow));
+  }
+
+  /** Moves to Ready: the ready window opens. */
+  static void ready(
+      PostgresMigration m,
+      PostgresMigrationStatus status,
+      PhaseContext ctx,
+      String summary,
+      Instant now) {
     Duration window = Durations.parse(m.getSpec().readyWindow);
     Instant deadline = now.plus(window).truncatedTo(ChronoUnit.SECONDS);
     status.readyDeadline = deadline.toString();
@@ -75,7 +100,5 @@ final class PreparingHandler implements PhaseHandler {
     Transitions.condition(
         m, status, Conditions.Type.PREPARED, true, Conditions.Reason.CHECKS_PASSED, summary, now);
     Transitions.waitForStart(m, status, summary, deadline, now);
-    // A migration applied with start already set goes on at once.
-    return m.getSpec().start ? Step.now() : Step.after(window);
   }
 }

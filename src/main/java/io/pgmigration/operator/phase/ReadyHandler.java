@@ -11,7 +11,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Ready: nothing is touched yet. Waits for {@code start} until the ready window ends (then
+ * Ready: the app and the source are untouched (a Streaming migration's replication follows the
+ * source, and its lag is kept in status). Waits for {@code start} until the ready window ends (then
  * Expired); {@code cancel} ends it; a changed spec is prepared again. On start the checks run once
  * more, then maintenance begins.
  */
@@ -53,10 +54,17 @@ final class ReadyHandler implements PhaseHandler {
           now);
       return Step.waitForChange();
     }
+    if (StreamingSetup.streaming(status)) {
+      StreamingSetup.observe(m, status, ctx);
+    }
     if (m.getSpec().start) {
       return start(m, status, ctx, now);
     }
-    return Step.after(Duration.between(now, deadline));
+    Duration untilDeadline = Duration.between(now, deadline);
+    return Step.after(
+        StreamingSetup.streaming(status) && StreamingSetup.OBSERVE.compareTo(untilDeadline) < 0
+            ? StreamingSetup.OBSERVE
+            : untilDeadline);
   }
 
   /**

@@ -18,8 +18,16 @@ public record Step(Optional<Duration> requeueAfter) {
     return new Step(Optional.of(delay));
   }
 
-  /** Continue with the next phase right away. */
+  /**
+   * Go on right away: the reconciler writes the new status, then runs the next step in the same
+   * reconcile, so steps that only wait on each other's status write cost no time.
+   */
   public static Step now() {
-    return after(Duration.ofSeconds(1));
+    return after(Duration.ZERO);
+  }
+
+  /** Whether the next step should run right away. */
+  public boolean immediate() {
+    return requeueAfter.filter(Duration::isZero).isPresent();
   }
 }

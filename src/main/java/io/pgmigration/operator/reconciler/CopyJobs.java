@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** The copy Job through the Kubernetes API: created once, then read, and deleted on rollback. */
+/** The copy Jobs through the Kubernetes API: created once, then read, and deleted on rollback. */
 final class CopyJobs {
   /** Waiting reasons of the copy container that will not go away by themselves. */
   private static final List<String> STUCK =
@@ -33,7 +33,12 @@ final class CopyJobs {
     this.client = client;
   }
 
-  CopyJob get(PostgresMigration m, String name, boolean mayCreate, Supplier<String> image) {
+  CopyJob get(
+      PostgresMigration m,
+      CopyJobBuilder.Kind kind,
+      String name,
+      boolean mayCreate,
+      Supplier<String> image) {
     String ns = m.getMetadata().getNamespace();
     Job job = client.batch().v1().jobs().inNamespace(ns).withName(name).get();
     if (job == null) {
@@ -46,7 +51,7 @@ final class CopyJobs {
           .v1()
           .jobs()
           .inNamespace(ns)
-          .resource(CopyJobBuilder.build(m, image.get(), hash))
+          .resource(CopyJobBuilder.build(m, kind, image.get(), hash))
           .create();
       return new CopyJob(State.Running, "created");
     }

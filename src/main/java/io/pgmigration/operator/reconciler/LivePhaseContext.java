@@ -20,14 +20,18 @@ import io.pgmigration.operator.db.CopyProgress;
 import io.pgmigration.operator.db.CopyVerifier;
 import io.pgmigration.operator.db.DatabaseFacts;
 import io.pgmigration.operator.db.DatabaseProbe;
+import io.pgmigration.operator.db.LogicalReplication;
 import io.pgmigration.operator.db.PostgresUri;
 import io.pgmigration.operator.db.PreparationChecks;
 import io.pgmigration.operator.db.PreparationChecks.AppUrl;
 import io.pgmigration.operator.db.PreparationChecks.Found;
+import io.pgmigration.operator.db.Sequences;
 import io.pgmigration.operator.db.SourceFence;
+import io.pgmigration.operator.k8s.CopyJobBuilder;
 import io.pgmigration.operator.k8s.SecretPromotion;
 import io.pgmigration.operator.phase.PhaseContext;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +39,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The phase handlers' window on the world: the Kubernetes API and the two databases. Database
@@ -43,15 +48,14 @@ import java.util.Map;
  */
 final class LivePhaseContext implements PhaseContext {
   private final KubernetesClient client;
-  private final String copyImage;
+  private final Supplier<String> copyImage;
   private final Workloads workloads;
   private final CopyJobs copyJobs;
 
   /**
-   * @param copyImage the copy Job's image when the spec names none; {@code {major}} in it stands
-   *     for the destination server's major version
+   * @param copyImage the copy Jobs' image when the spec names none
    */
-  LivePhaseContext(KubernetesClient client, String copyImage) {
+  LivePhaseContext(KubernetesClient client, Supplier<String> copyImage) {
     this.client = client;
     this.copyImage = copyImage;
     this.workloads = new Workloads(client);
@@ -81,7 +85,16 @@ final class LivePhaseContext implements PhaseContext {
             capacity(ns, spec.destination.workload),
             missingWorkloads(ns, spec),
             describe(spec.app.databaseUrlSecret),
-            appUrl(ns, spec.app.databaseUrlSecret, source)));
+            appUrl(ns, spec.app.databaseUrlSecret, source),
+            ownReplication(m)));
+  }
+
+  /** The name of the replication this migration set up and has not dropped, else null. */
+  private static String ownReplication(PostgresMigration m) {
+    var status = m.getStatus();
+    return status != null && status.replication != null && status.replication.live()
+        ? status.replication.name
+        : null;
   }
 
   private static String describe(SecretKeyRef ref) {
@@ -253,8 +266,9 @@ final class LivePhaseContext implements PhaseContext {
   }
 
   @Override
-  public CopyJob copyJob(PostgresMigration m, String name, boolean mayCreate) {
-    return copyJobs.get(m, name, mayCreate, () -> image(m));
+  public CopyJob copyJob(
+      PostgresMigration m, CopyJobBuilder.Kind kind, String name, boolean mayCreate) {
+    return copyJobs.get(m, kind, name, mayCreate, () -> image(m));
   }
 
   @Override
@@ -277,6 +291,100 @@ final class LivePhaseContext implements PhaseContext {
     return sql(
         "verify the copy",
         () -> CopyVerifier.compare(source(m), destination(m), m.getSpec().verification));
+  }
+
+  @Override
+  public void startReplication(PostgresMigration m, String name) {
+    PostgresUri source = source(m);
+    sql(
+        "set up logical replication",
+        () -> {
+          try (Connection src = DatabaseProbe.connect(source);
+              Connection dst = DatabaseProbe.connect(destination(m))) {
+            LogicalReplication.publish(src, name);
+            // The destination server reaches the source by the Service name, like the operator.
+            LogicalReplication.subscribe(dst, name, source.conninfo());
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public ReplicationState replication(PostgresMigration m, String name) {
+    return sql(
+        "read the replication's state",
+        () -> {
+          try (Connection src = DatabaseProbe.connect(source(m));
+              Connection dst = DatabaseProbe.connect(destination(m))) {
+            LogicalReplication.Subscription sub = LogicalReplication.subscription(dst, name);
+            LogicalReplication.Lag lag = LogicalReplication.lag(src, name);
+            return new ReplicationState(
+                sub.tables(),
+                sub.synced(),
+                sub.errors(),
+                sub.running(),
+                lag.bytes(),
+                lag.seconds());
+          }
+        });
+  }
+
+  @Override
+  public String sourcePosition(PostgresMigration m) {
+    return sql(
+        "read the source's WAL position",
+        () -> {
+          try (Connection src = DatabaseProbe.connect(source(m))) {
+            return LogicalReplication.position(src);
+          }
+        });
+  }
+
+  @Override
+  public Long behind(PostgresMigration m, String name, String lsn) {
+    return sql(
+        "read how far the destination has come",
+        () -> {
+          try (Connection src = DatabaseProbe.connect(source(m))) {
+            return LogicalReplication.behind(src, name, lsn);
+          }
+        });
+  }
+
+  @Override
+  public String completeReplica(PostgresMigration m) {
+    return sql(
+        "set the sequences and refresh the materialized views",
+        () -> {
+          try (Connection src = DatabaseProbe.connect(source(m));
+              Connection dst = DatabaseProbe.connect(destination(m))) {
+            int sequences = Sequences.copy(src, dst);
+            int views = LogicalReplication.refreshMaterializedViews(src, dst);
+            return sequences + " sequence(s) set and " + views + " materialized view(s) refreshed";
+          }
+        });
+  }
+
+  @Override
+  public List<String> dropReplication(PostgresMigration m, String name) {
+    return sql(
+        "drop the replication " + name,
+        () -> {
+          Connection dst = null;
+          try {
+            dst = DatabaseProbe.connect(destination(m));
+          } catch (SQLException | RuntimeException e) {
+            // The subscription goes with the destination; the slot on the source must go anyway,
+            // or it keeps WAL until the source's disk is full.
+          }
+          try (Connection src = DatabaseProbe.connect(source(m))) {
+            return LogicalReplication.drop(dst, src, name);
+          } finally {
+            if (dst != null) {
+              dst.close();
+            }
+          }
+        });
   }
 
   @Override
@@ -335,18 +443,12 @@ final class LivePhaseContext implements PhaseContext {
     Events.record(client, m, "Warning", reason, message);
   }
 
-  /** The copy image: the spec's, else the default for the destination's major version. */
+  /** The copy image: the spec's, else the operator's default. */
   private String image(PostgresMigration m) {
     if (m.getSpec().copy.image != null && !m.getSpec().copy.image.isBlank()) {
       return m.getSpec().copy.image;
     }
-    if (!copyImage.contains("{major}")) {
-      return copyImage;
-    }
-    int major =
-        sql("read the destination's version", () -> DatabaseProbe.probe(destination(m)))
-            .majorVersion();
-    return copyImage.replace("{major}", Integer.toString(major));
+    return copyImage.get();
   }
 
   private PostgresUri source(PostgresMigration m) {

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.ResourceOperations;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
@@ -14,6 +15,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.phase.PhaseMachine;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -28,42 +30,71 @@ public class PostgresMigrationReconciler
   private static final Logger LOG = Logger.getLogger(PostgresMigrationReconciler.class);
   static final Duration ERROR_RETRY = Duration.ofSeconds(30);
 
+  /**
+   * Steps run back to back in one reconcile before it yields to other migrations for {@link
+   * #CONTINUE_AFTER}; no phase takes nearly this many steps without waiting for something.
+   */
+  static final int MAX_STEPS_PER_RECONCILE = 20;
+
+  static final Duration CONTINUE_AFTER = Duration.ofMillis(200);
+
   /** How long a deleted migration's rollback is retried before its finalizer is let go. */
   static final Duration CLEANUP_GIVE_UP = Duration.ofMinutes(3);
 
   private final PhaseMachine machine = new PhaseMachine();
   private final KubernetesClient client;
-  private final String copyImage;
+  private final CopyImage copyImage;
 
   public PostgresMigrationReconciler(
-      KubernetesClient client, @ConfigProperty(name = "pgmo.copy.image") String copyImage) {
+      KubernetesClient client,
+      @ConfigProperty(name = "pgmo.copy.image") Optional<String> copyImage) {
     this.client = client;
-    this.copyImage = copyImage;
+    this.copyImage = CopyImage.fromEnvironment(client, copyImage);
   }
 
   @Override
   public UpdateControl<PostgresMigration> reconcile(
       PostgresMigration migration, Context<PostgresMigration> context) {
-    Phase before = migration.getStatus() == null ? null : migration.getStatus().phase;
-    String previous = Json.of(migration.getStatus());
-    PhaseMachine.Result result = machine.next(migration, new LivePhaseContext(client, copyImage));
-    migration.setStatus(result.status());
-    Phase after = result.status().phase;
-    if (after != before) {
-      LOG.infof(
-          "%s/%s phase=%s: %s",
-          migration.getMetadata().getNamespace(),
-          migration.getMetadata().getName(),
-          after,
-          result.status().message);
-      Events.phaseChanged(client, migration, before, after, result.status().message);
-    }
-    UpdateControl<PostgresMigration> control =
-        previous.equals(Json.of(result.status()))
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(migration);
-    result.step().requeueAfter().ifPresent(control::rescheduleAfter);
+    LivePhaseContext world = new LivePhaseContext(client, copyImage);
+    ResourceOperations<PostgresMigration> operations = new ResourceOperations<>(context);
+    PostgresMigration current = migration;
+    PhaseMachine.Result result;
+    int steps = 0;
+    do {
+      Phase before = current.getStatus() == null ? null : current.getStatus().phase;
+      String previous = Json.of(current.getStatus());
+      result = machine.next(current, world);
+      if (!previous.equals(Json.of(result.status()))) {
+        // Written before the next step begins, and cached, so the next reconcile sees it too.
+        current = operations.serverSideApplyPrimaryStatus(statusOnly(current, result.status()));
+      }
+      Phase after = result.status().phase;
+      if (after != before) {
+        LOG.infof(
+            "%s/%s phase=%s: %s",
+            migration.getMetadata().getNamespace(),
+            migration.getMetadata().getName(),
+            after,
+            result.status().message);
+        Events.phaseChanged(client, current, before, after, result.status().message);
+      }
+    } while (result.step().immediate() && ++steps < MAX_STEPS_PER_RECONCILE);
+    UpdateControl<PostgresMigration> control = UpdateControl.noUpdate();
+    result
+        .step()
+        .requeueAfter()
+        .ifPresent(d -> control.rescheduleAfter(d.isZero() ? CONTINUE_AFTER : d));
     return control;
+  }
+
+  /** The migration's identity and {@code status}: what a status apply sends. */
+  private static PostgresMigration statusOnly(
+      PostgresMigration migration, PostgresMigrationStatus status) {
+    PostgresMigration patch = new PostgresMigration();
+    patch.getMetadata().setName(migration.getMetadata().getName());
+    patch.getMetadata().setNamespace(migration.getMetadata().getNamespace());
+    patch.setStatus(status);
+    return patch;
   }
 
   /**

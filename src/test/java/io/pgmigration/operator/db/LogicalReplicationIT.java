@@ -66,6 +66,66 @@ class LogicalReplicationIT {
     }
   }
 
+  /**
+   * The switch-over, as the operator runs it: the source fenced, its WAL position taken, the
+   * destination confirms everything up to it, sequences and materialized views are brought over,
+   * and the replication is dropped from the still-fenced source.
+   */
+  @Test
+  void theSwitchOverOnAFencedSourceLosesNothingAndLeavesNothing() throws Exception {
+    try (PostgresServer source = PostgresServer.logical();
+        PostgresServer destination = PostgresServer.start()) {
+      prepare(
+          source,
+          destination,
+          "CREATE MATERIALIZED VIEW customer_count AS SELECT count(*) FROM customers");
+      PostgresUri srcUri = PostgresUri.parse(source.uri());
+      try (Connection src = DatabaseProbe.connect(srcUri);
+          Connection dst = DatabaseProbe.connect(PostgresUri.parse(destination.superuserUri()))) {
+        LogicalReplication.publish(src, NAME);
+        LogicalReplication.subscribe(dst, NAME, srcUri.conninfo());
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  var sub = LogicalReplication.subscription(dst, NAME);
+                  return sub.tables() > 0 && sub.synced() == sub.tables() && sub.running();
+                });
+        source.app(
+            "INSERT INTO customers (name, email)"
+                + " SELECT 'last ' || g, 'last' || g || '@example.com' FROM generate_series(1, 300) g");
+      }
+      // The fence ends every other session of the source, the walsender aside.
+      assertThat(SourceFence.fence(srcUri)).isEmpty();
+      try (Connection src = DatabaseProbe.connect(srcUri);
+          Connection dst = DatabaseProbe.connect(PostgresUri.parse(destination.superuserUri()))) {
+        String lsn = LogicalReplication.position(src);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> LogicalReplication.behind(src, NAME, lsn) == 0);
+        assertThat(count(dst, "customers")).isEqualTo(count(src, "customers"));
+        assertThat(LogicalReplication.subscription(dst, NAME).errors()).isZero();
+
+        assertThat(Sequences.copy(src, dst)).isGreaterThanOrEqualTo(1);
+        assertThat(LogicalReplication.refreshMaterializedViews(src, dst)).isEqualTo(1);
+        assertThat(LogicalReplication.drop(dst, src, NAME))
+            .containsExactly("subscription " + NAME, "slot " + NAME, "publication " + NAME);
+        assertThat(LogicalReplication.behind(src, NAME, lsn)).isNull();
+        assertThat(SourceFence.isFenced(srcUri)).isTrue();
+      }
+      var verification =
+          CopyVerifier.compare(
+              srcUri,
+              PostgresUri.parse(destination.uri()),
+              io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode
+                  .Checksums);
+      assertThat(verification.mismatches).isEmpty();
+      assertThat(destination.query("SELECT count FROM customer_count"))
+          .isEqualTo(source.query("SELECT count(*) FROM customers"));
+    }
+  }
+
   @Test
   void aDestinationThatIsGoneStillLeavesNoSlotOnTheSource() throws Exception {
     try (PostgresServer source = PostgresServer.logical();
@@ -92,8 +152,10 @@ class LogicalReplicationIT {
   }
 
   /** The quickstart's data on the source, its schema on the destination, replication allowed. */
-  private static void prepare(PostgresServer source, PostgresServer destination) throws Exception {
+  private static void prepare(PostgresServer source, PostgresServer destination, String... extra)
+      throws Exception {
     source.app(Files.readString(Manifests.repo().resolve("examples/quickstart/seed.sql")));
+    source.app(extra);
     source.superuser("app", "ALTER ROLE app REPLICATION");
     ProcessBuilder pb =
         new ProcessBuilder(

@@ -69,4 +69,14 @@ class PostgresUriTest {
     assertThat(a.sameDatabaseAs(PostgresUri.parse("postgres://a:x@db/other"))).isFalse();
     assertThat(a.sameDatabaseAs(PostgresUri.parse("postgres://a:x@db:5433/app"))).isFalse();
   }
+
+  @Test
+  void becomesALibpqConnectionStringWithEveryValueQuoted() {
+    PostgresUri u =
+        PostgresUri.parse("postgres://app:it%27s%5Cx@db.shop.svc:5433/app?sslmode=require");
+    assertThat(u.conninfo())
+        .isEqualTo(
+            "host='db.shop.svc' port=5433 dbname='app' user='app' password='it\\'s\\\\x'"
+                + " sslmode='require'");
+  }
 }

@@ -60,7 +60,8 @@ class PreparationChecksIT {
             null,
             List.of(),
             "app Secret",
-            Found.of(AppUrl.POINTS_TO_SOURCE)));
+            Found.of(AppUrl.POINTS_TO_SOURCE),
+            null));
   }
 
   private static Found<DatabaseFacts> probe(Found<PostgresUri> uri) {

@@ -36,6 +36,7 @@ class PreparationChecksTest {
         false,
         List.of(),
         0,
+        List.of(),
         List.of());
   }
 
@@ -48,6 +49,7 @@ class PreparationChecksTest {
     Long capacity;
     List<String> missingWorkloads = List.of();
     Found<AppUrl> appUrl = Found.of(AppUrl.POINTS_TO_SOURCE);
+    String ownReplication;
 
     In withFacts(DatabaseFacts src, DatabaseFacts dst) {
       sourceFacts = Found.of(src);
@@ -67,7 +69,8 @@ class PreparationChecksTest {
           capacity,
           missingWorkloads,
           "Secret app, key DATABASE_URL",
-          appUrl);
+          appUrl,
+          ownReplication);
     }
   }
 
@@ -124,11 +127,51 @@ class PreparationChecksTest {
     DatabaseFacts old =
         new DatabaseFacts(
             140010, "14.10", "2", "app", List.of(), Map.of(), List.of(), 0, "replica", 10, 0, 10, 0,
-            false, false, List.of(), 0, List.of());
+            false, false, List.of(), 0, List.of(), List.of());
     assertThat(
             named(PreparationChecks.evaluate(inputs(src, old)), PreparationChecks.SERVER_VERSION)
                 .message)
         .contains("older than the source's 15.4");
+  }
+
+  @Test
+  void theMigrationsOwnReplicaIsNotSomeoneElsesData() {
+    DatabaseFacts src = facts("1", List.of(), Map.of());
+    DatabaseFacts replica =
+        new DatabaseFacts(
+            150004,
+            "15.4",
+            "2",
+            "app",
+            List.of("public.orders"),
+            Map.of(),
+            List.of(),
+            0,
+            "replica",
+            10,
+            0,
+            10,
+            0,
+            true,
+            true,
+            List.of(),
+            0,
+            List.of(),
+            List.of("pgmo_1234"));
+    In in = new In().withFacts(src, replica);
+    in.method = Method.Streaming;
+    assertThat(named(PreparationChecks.evaluate(in.build()), PreparationChecks.DESTINATION_EMPTY))
+        .extracting(c -> c.result)
+        .isEqualTo(CheckOutcome.Failed);
+    in.ownReplication = "pgmo_1234";
+    assertThat(named(PreparationChecks.evaluate(in.build()), PreparationChecks.DESTINATION_EMPTY))
+        .satisfies(c -> assertThat(c.result).isEqualTo(CheckOutcome.Passed))
+        .satisfies(c -> assertThat(c.message).contains("replica (subscription pgmo_1234)"));
+    // Another migration's subscription is still someone else's data.
+    in.ownReplication = "pgmo_9999";
+    assertThat(named(PreparationChecks.evaluate(in.build()), PreparationChecks.DESTINATION_EMPTY))
+        .extracting(c -> c.result)
+        .isEqualTo(CheckOutcome.Failed);
   }
 
   @Test

@@ -156,15 +156,40 @@ final class QuickstartInstance implements AutoCloseable {
     return migration();
   }
 
+  /**
+   * Waits for a moment when the app's nightly-report CronJob (scheduled every minute, each run
+   * about ten seconds) has no run going and none due within 20 seconds. Maintenance waits for a
+   * CronJob's running Jobs to end, by design; a test of the switch-over's own downtime starts
+   * between two runs, as an operator of a real app would.
+   */
+  void awaitNoBatchRunning() {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(90))
+        .pollInterval(java.time.Duration.ofMillis(500))
+        .until(
+            () -> {
+              int second = java.time.LocalTime.now(java.time.ZoneOffset.UTC).getSecond();
+              var cron =
+                  client.batch().v1().cronjobs().inNamespace(ns).withName("nightly-report").get();
+              boolean idle =
+                  cron.getStatus() == null
+                      || cron.getStatus().getActive() == null
+                      || cron.getStatus().getActive().isEmpty();
+              return idle && second >= 15 && second <= 40;
+            });
+  }
+
   /** Every phase the migration's Events name, in order. */
   List<String> phaseEvents() {
+    // Several phases pass within one second; the local cluster's resourceVersions (etcd
+    // revisions) order what the creation timestamps cannot.
     return client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> MIGRATION.equals(e.getInvolvedObject().getName()))
         .sorted(
-            (a, b) ->
-                a.getMetadata()
-                    .getCreationTimestamp()
-                    .compareTo(b.getMetadata().getCreationTimestamp()))
+            java.util.Comparator.comparing(
+                    (io.fabric8.kubernetes.api.model.Event e) ->
+                        e.getMetadata().getCreationTimestamp())
+                .thenComparing(e -> Long.parseLong(e.getMetadata().getResourceVersion())))
         .map(e -> e.getReason())
         .toList();
   }

@@ -11,6 +11,8 @@ import io.pgmigration.operator.testing.Manifests;
 import org.junit.jupiter.api.Test;
 
 class CopyJobBuilderTest {
+  private static final String IMAGE = "ghcr.io/pg-migration-operator/operator:v0.1.0";
+
   private static PostgresMigration migration() {
     PostgresMigration m = Manifests.quickstartMigration();
     m.getMetadata().setNamespace("example-app");
@@ -20,7 +22,8 @@ class CopyJobBuilderTest {
 
   @Test
   void neverRetriesAndIsBoundedByTheDeadline() {
-    Job job = CopyJobBuilder.build(migration(), "postgres:15", "abcdef0123456789");
+    Job job =
+        CopyJobBuilder.build(migration(), CopyJobBuilder.Kind.Copy, IMAGE, "abcdef0123456789");
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(6 * 3600);
     assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
@@ -34,7 +37,7 @@ class CopyJobBuilderTest {
 
   @Test
   void credentialsComeOnlyFromSecretKeyRefs() {
-    Job job = CopyJobBuilder.build(migration(), "postgres:15", "abc");
+    Job job = CopyJobBuilder.build(migration(), CopyJobBuilder.Kind.Copy, IMAGE, "abc");
     Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getEnv())
         .filteredOn(e -> e.getName().endsWith("_URL"))
@@ -47,7 +50,10 @@ class CopyJobBuilderTest {
   @Test
   void meetsTheRestrictedPodSecurityStandard() {
     PodSpec pod =
-        CopyJobBuilder.build(migration(), "postgres:15", "abc").getSpec().getTemplate().getSpec();
+        CopyJobBuilder.build(migration(), CopyJobBuilder.Kind.Copy, IMAGE, "abc")
+            .getSpec()
+            .getTemplate()
+            .getSpec();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     Container c = pod.getContainers().get(0);
@@ -61,5 +67,34 @@ class CopyJobBuilderTest {
     PostgresMigration m = migration();
     m.getMetadata().setName("a".repeat(63));
     assertThat(CopyJobBuilder.name(m, "0123456789abcdef")).hasSize(63).endsWith("-copy-01234567");
+  }
+
+  @Test
+  void workersAreThePodsOfAnIndexedJobEachRunningTheCopyEngine() {
+    PostgresMigration m = migration();
+    m.getSpec().copy.workers = 3;
+    m.getSpec().copy.parallelism = 4;
+    Job job = CopyJobBuilder.build(m, CopyJobBuilder.Kind.Copy, IMAGE, "abc");
+    assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
+    assertThat(job.getSpec().getCompletions()).isEqualTo(3);
+    assertThat(job.getSpec().getParallelism()).isEqualTo(3);
+    Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getImage()).isEqualTo(IMAGE);
+    assertThat(c.getCommand()).endsWith("io.pgmigration.operator.copy.CopyMain", "job");
+    assertThat(c.getEnv())
+        .filteredOn(e -> e.getValue() != null)
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .contains("WORKER_COUNT=3", "WORKERS=4", "JOBS=4");
+  }
+
+  @Test
+  void theStreamingSchemaJobIsOnePodUnderItsOwnName() {
+    PostgresMigration m = migration();
+    m.getSpec().copy.workers = 3;
+    Job job = CopyJobBuilder.build(m, CopyJobBuilder.Kind.Schema, IMAGE, "abcdef0123");
+    assertThat(job.getMetadata().getName()).isEqualTo("example-app-migration-schema-abcdef01");
+    assertThat(job.getSpec().getCompletions()).isEqualTo(1);
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        .endsWith("schema");
   }
 }

@@ -8,6 +8,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification.Mismatch;
+import io.pgmigration.operator.k8s.CopyJobBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,16 @@ final class ScriptedWorld implements PhaseContext {
   int promotions;
   int destroyed;
   final List<String> warnings = new ArrayList<>();
+
+  /** Streaming: what exists of the replication, and how it stands. */
+  boolean replicating;
+
+  int replicationDrops;
+  RuntimeException dropFailure;
+  ReplicationState replication = new ReplicationState(3, 3, 0, true, 120, 0);
+  String sourcePosition = "0/3000148";
+  Long behind = 0L;
+  int replicasCompleted;
 
   ScriptedWorld(Instant now) {
     this.now = now;
@@ -121,7 +132,8 @@ final class ScriptedWorld implements PhaseContext {
   }
 
   @Override
-  public CopyJob copyJob(PostgresMigration migration, String name, boolean mayCreate) {
+  public CopyJob copyJob(
+      PostgresMigration migration, CopyJobBuilder.Kind kind, String name, boolean mayCreate) {
     if (!jobs.containsKey(name)) {
       if (!mayCreate) {
         return new CopyJob(CopyJob.State.Missing, null);
@@ -153,6 +165,43 @@ final class ScriptedWorld implements PhaseContext {
     v.sequencesCompared = 1;
     v.mismatches = mismatches;
     return v;
+  }
+
+  @Override
+  public void startReplication(PostgresMigration migration, String name) {
+    replicating = true;
+  }
+
+  @Override
+  public ReplicationState replication(PostgresMigration migration, String name) {
+    return replication;
+  }
+
+  @Override
+  public String sourcePosition(PostgresMigration migration) {
+    return sourcePosition;
+  }
+
+  @Override
+  public Long behind(PostgresMigration migration, String name, String lsn) {
+    return replicating ? behind : null;
+  }
+
+  @Override
+  public String completeReplica(PostgresMigration migration) {
+    replicasCompleted++;
+    return "2 sequence(s) set and 0 materialized view(s) refreshed";
+  }
+
+  @Override
+  public List<String> dropReplication(PostgresMigration migration, String name) {
+    if (dropFailure != null) {
+      throw dropFailure;
+    }
+    List<String> dropped = replicating ? List.of("slot " + name) : List.of();
+    replicating = false;
+    replicationDrops++;
+    return dropped;
   }
 
   @Override

@@ -36,7 +36,7 @@ class LivePhaseContextIT {
   @BeforeAll
   static void connect() {
     client = KubeApiServers.client();
-    ctx = new LivePhaseContext(client, "postgres:{major}");
+    ctx = new LivePhaseContext(client, () -> "localhost/pgmo/operator:dev");
   }
 
   @AfterAll

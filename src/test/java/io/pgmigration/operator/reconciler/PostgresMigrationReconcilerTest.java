@@ -17,7 +17,7 @@ class PostgresMigrationReconcilerTest {
     m.setStatus(new PostgresMigrationStatus());
     m.getStatus().phase = Phase.Ready;
     ErrorStatusUpdateControl<PostgresMigration> control =
-        new PostgresMigrationReconciler(null, "postgres:{major}")
+        new PostgresMigrationReconciler(null, java.util.Optional.empty())
             .updateErrorStatus(m, null, new KubernetesClientException("secrets is forbidden"));
     PostgresMigration patched = control.getResource().orElseThrow();
     assertThat(patched.getStatus().phase).isEqualTo(Phase.Ready);

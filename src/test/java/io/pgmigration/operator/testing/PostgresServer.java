@@ -164,6 +164,21 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /** The first column of every row {@code sql} returns, as text, run as {@code app}. */
+  public List<String> query(String sql) {
+    try (Connection c = DatabaseProbe.connect(PostgresUri.parse(uri()));
+        Statement s = c.createStatement();
+        java.sql.ResultSet r = s.executeQuery(sql)) {
+      List<String> rows = new ArrayList<>();
+      while (r.next()) {
+        rows.add(r.getString(1));
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   /** Stops the server at once and removes its files. */
   @Override
   public synchronized void close() {

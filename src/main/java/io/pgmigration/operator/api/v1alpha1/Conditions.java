@@ -42,6 +42,10 @@ public final class Conditions {
     public static final String APP_RESTORED = "AppRestored";
     public static final String ROLLED_BACK = "RolledBack";
     public static final String CANCEL_REFUSED = "CancelRefused";
+    public static final String SETTING_UP_REPLICATION = "SettingUpReplication";
+    public static final String REPLICATION_FAILED = "ReplicationFailed";
+    public static final String CATCHING_UP = "CatchingUp";
+    public static final String CAUGHT_UP = "CaughtUp";
 
     private Reason() {}
   }

@@ -11,15 +11,26 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 public class CopySpec {
   @Default("")
   @JsonPropertyDescription(
-      "Image of the copy Job; it needs pg_dump and pg_restore of the source's major version or"
-          + " newer. Empty means the operator's default.")
+      "Image of the copy Job. Empty means the operator's own image, which holds the copy engine"
+          + " and PostgreSQL's client tools; another image must be built from it, with a"
+          + " pg_dump of the source's major version or newer.")
   public String image = "";
 
   @Default("2")
   @Min(1)
   @Max(64)
-  @JsonPropertyDescription("Parallel jobs for the copy (1..64).")
+  @JsonPropertyDescription(
+      "COPY streams per copy pod, and parallel index builds after the data (1..64).")
   public int parallelism = 2;
+
+  @Default("1")
+  @Min(1)
+  @Max(32)
+  @JsonPropertyDescription(
+      "Pods of the copy Job (1..32). With more than one, tables and ranges of large tables are"
+          + " dealt to the pods by size, so several nodes copy at once; each pod runs"
+          + " `parallelism` streams.")
+  public int workers = 1;
 
   @JsonPropertyDescription("Resources of the copy Job's container.")
   public ResourceRequirements resources;

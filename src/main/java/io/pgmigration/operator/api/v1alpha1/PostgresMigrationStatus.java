@@ -68,6 +68,10 @@ public class PostgresMigrationStatus {
           + " rollback has finished, so a restarted operator completes it.")
   public Rollback rollback;
 
+  @JsonPropertyDescription(
+      "Streaming: the logical replication this migration set up, until it is dropped again.")
+  public Replication replication;
+
   /** One preparation check's outcome. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class CheckResult {
@@ -182,6 +186,55 @@ public class PostgresMigrationStatus {
     public Phase endPhase;
 
     public String startedAt;
+  }
+
+  /**
+   * The Streaming method's logical replication: a publication on the source, and a subscription on
+   * the destination with its replication slot on the source, all named {@link #name}.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Replication {
+    @JsonPropertyDescription(
+        "Name of the publication, the subscription and the replication slot (pgmo_<uid>).")
+    public String name;
+
+    @JsonPropertyDescription(
+        "CopyingSchema, Subscribing, Syncing (the initial copy while the app runs), Streaming"
+            + " (caught up, following the source), or Dropped (nothing is left on either"
+            + " server).")
+    public ReplicationStage stage;
+
+    @JsonPropertyDescription("The Job that copies the schema to the destination.")
+    public String schemaJob;
+
+    @JsonPropertyDescription(
+        "The source's WAL position once it was fenced: the switch-over waits until the"
+            + " destination has confirmed everything up to it.")
+    public String cutoverLsn;
+
+    @JsonPropertyDescription("When the switch-over began to wait for the destination (RFC 3339).")
+    public String cutoverStartedAt;
+
+    @JsonPropertyDescription(
+        "Errors the destination had reported applying changes when the switch-over began.")
+    public Long applyErrorsBefore;
+
+    @JsonPropertyDescription("When the replication was dropped (RFC 3339).")
+    public String droppedAt;
+
+    /** Whether anything of it may still exist on the servers. */
+    public boolean live() {
+      return stage != ReplicationStage.Dropped;
+    }
+  }
+
+  /** How far the Streaming method's replication has come. */
+  public enum ReplicationStage {
+    CopyingSchema,
+    Subscribing,
+    Syncing,
+    Streaming,
+    Dropped
   }
 
   /** Outcome of promotion. */

@@ -1,0 +1,173 @@
+package io.pgmigration.operator.copy;
+
+import io.pgmigration.operator.db.DatabaseProbe;
+import io.pgmigration.operator.db.PostgresUri;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One pod of the copy Job: from an empty destination to a complete copy, in three steps that the
+ * Job's pods coordinate through the destination itself, so no pod needs to know about another:
+ *
+ * <ol>
+ *   <li><b>schema</b>: pg_dump's pre-data section ({@code pre-data.sh}), restored by whichever pod
+ *       takes the lock first, in one transaction with the mark that it is done; the others wait for
+ *       the lock, find the mark and go on;
+ *   <li><b>data</b>: this pod's share of the rows ({@link DataCopy}), then its mark {@code data
+ *       <index>};
+ *   <li><b>post-data</b>: the pod that finds every pod's data mark builds the indexes, constraints
+ *       and the rest ({@code post-data.sh}), which drops the marks at its end; a pod that finishes
+ *       earlier leaves this to the last one.
+ * </ol>
+ *
+ * A pod started again after a failure repeats nothing that is marked done.
+ */
+public final class CopyPod {
+  private static final String SCHEMA_LOCK = DataCopy.STATE_SCHEMA + " schema";
+  private static final String POST_DATA_LOCK = DataCopy.STATE_SCHEMA + " post-data";
+
+  private final PostgresUri destination;
+  private final DataCopy copy;
+  private final Consumer<String> log;
+  private final Map<String, String> environment;
+
+  /**
+   * @param environment the scripts' environment: SOURCE_URL and DESTINATION_URL, JOBS, WORK_DIR
+   */
+  public CopyPod(
+      PostgresUri source,
+      PostgresUri destination,
+      Map<String, String> environment,
+      Consumer<String> log) {
+    this.destination = destination;
+    this.copy = new DataCopy(source, destination, log);
+    this.log = log;
+    this.environment = environment;
+  }
+
+  /** Runs this pod's part of the copy; {@code options} say which pod of how many it is. */
+  public DataCopy.Result run(DataCopy.Options options) throws Exception {
+    schema();
+    DataCopy.Result result = copy.run(options);
+    markDataDone(options.index());
+    postData(options.count());
+    return result;
+  }
+
+  private void schema() throws Exception {
+    try (Connection d = connect()) {
+      lock(d, SCHEMA_LOCK);
+      if (marked(d, "schema")) {
+        log.accept("the schema is already restored");
+      } else {
+        script("pre-data.sh");
+      }
+    }
+  }
+
+  private void markDataDone(int index) throws SQLException {
+    try (Connection d = connect();
+        var s =
+            d.prepareStatement(
+                "INSERT INTO "
+                    + DataCopy.STATE_SCHEMA
+                    + ".steps VALUES (?) ON CONFLICT DO NOTHING")) {
+      s.setString(1, "data " + index);
+      s.executeUpdate();
+    }
+  }
+
+  private void postData(int pods) throws Exception {
+    try (Connection d = connect()) {
+      lock(d, POST_DATA_LOCK);
+      if (!stepsExist(d)) {
+        log.accept("another pod has already built the indexes and constraints");
+        return;
+      }
+      int done = dataMarks(d);
+      if (done < pods) {
+        log.accept(
+            done
+                + " of "
+                + pods
+                + " pods have copied their share; the last one builds the indexes and"
+                + " constraints");
+        return;
+      }
+      script("post-data.sh");
+    }
+  }
+
+  /**
+   * Runs one of the Job's shell steps, which ship with this class, with the pod's environment; its
+   * output goes to the pod's log.
+   */
+  void script(String name) throws IOException, InterruptedException {
+    String text;
+    try (InputStream in = CopyPod.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("the copy step " + name + " is missing from the build");
+      }
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", text).inheritIO();
+    pb.environment().putAll(environment);
+    int exit = pb.start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException(name + " failed with exit code " + exit);
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    return DatabaseProbe.connect(destination);
+  }
+
+  /** A session lock on the destination, held until the connection closes. */
+  private static void lock(Connection d, String name) throws SQLException {
+    try (Statement s = d.createStatement()) {
+      s.execute("SELECT pg_advisory_lock(hashtext('" + name + "'))");
+    }
+  }
+
+  private static boolean stepsExist(Connection d) throws SQLException {
+    try (Statement s = d.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT to_regclass('" + DataCopy.STATE_SCHEMA + ".steps') IS NOT NULL")) {
+      r.next();
+      return r.getBoolean(1);
+    }
+  }
+
+  private static boolean marked(Connection d, String step) throws SQLException {
+    if (!stepsExist(d)) {
+      return false;
+    }
+    try (var s =
+        d.prepareStatement("SELECT 1 FROM " + DataCopy.STATE_SCHEMA + ".steps WHERE step = ?")) {
+      s.setString(1, step);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
+  private static int dataMarks(Connection d) throws SQLException {
+    try (Statement s = d.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT count(*) FROM "
+                    + DataCopy.STATE_SCHEMA
+                    + ".steps WHERE step LIKE 'data %'")) {
+      r.next();
+      return r.getInt(1);
+    }
+  }
+}
