@@ -67,6 +67,8 @@ public class PostgresMigrationReconciler
       if (!previous.equals(Json.of(result.status()))) {
         // Written before the next step begins, and cached, so the next reconcile sees it too.
         current = operations.serverSideApplyPrimaryStatus(statusOnly(current, result.status()));
+        // Should a later step throw, updateErrorStatus writes this status, not the one before.
+        migration.setStatus(result.status());
       }
       Phase after = result.status().phase;
       if (after != before) {
