@@ -12,12 +12,13 @@ import java.util.Map;
  * <pre>
  * SOURCE_URL=… DESTINATION_URL=… [WORKERS=2] [JOBS=2] [CHUNK_MB=256] [BUILD_MB=256]
  *   [JOB_COMPLETION_INDEX=0] [WORKER_COUNT=1] [WORK_DIR=/work]
- *   java … CopyMain job|schema|data|finish
+ *   java … CopyMain job|schema|vacuum|data|finish
  * </pre>
  *
  * <ul>
  *   <li>{@code job}: one pod of the Snapshot copy Job, schema to indexes ({@link CopyPod});
  *   <li>{@code schema}: the whole schema, for the Streaming method's subscription to fill;
+ *   <li>{@code vacuum}: VACUUM ANALYZE of the destination after the Streaming initial copy;
  *   <li>{@code data}: only this worker's share of the rows, into a schema already there;
  *   <li>{@code finish}: drops the progress marks once all workers are done.
  * </ul>
@@ -36,10 +37,12 @@ public final class CopyMain {
       switch (mode) {
         case "job" -> report(pod(source, destination).run(options()), start);
         case "schema" -> pod(source, destination).script("schema.sh");
+        case "vacuum" -> pod(source, destination).script("vacuum.sh");
         case "data" -> report(copy(source, destination).run(options()), start);
         case "finish" -> copy(source, destination).finish();
         default -> {
-          System.err.println("copy: unknown mode " + mode + " (job, schema, data or finish)");
+          System.err.println(
+              "copy: unknown mode " + mode + " (job, schema, vacuum, data or finish)");
           System.exit(2);
         }
       }

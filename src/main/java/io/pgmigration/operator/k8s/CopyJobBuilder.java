@@ -18,7 +18,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@link Kind#Copy}: the Snapshot copy, an Indexed Job of {@code spec.copy.workers} pods that
  *       share the tables and ranges of large tables between them;
- *   <li>{@link Kind#Schema}: the Streaming method's schema, one pod.
+ *   <li>{@link Kind#Schema} and {@link Kind#Vacuum}: the Streaming method's schema, and its
+ *       destination's VACUUM ANALYZE after the initial copy; one pod each.
  * </ul>
  *
  * A Job never retries by itself (the migration decides what a failure means), is bounded by {@code
@@ -45,7 +46,9 @@ public final class CopyJobBuilder {
     /** The Snapshot copy: schema, rows, indexes, sequences, large objects. */
     Copy("copy", "job"),
     /** The Streaming method's schema, before the subscription fills it. */
-    Schema("schema", "schema");
+    Schema("schema", "schema"),
+    /** VACUUM ANALYZE of the Streaming method's destination, once its tables are copied. */
+    Vacuum("vacuum", "vacuum");
 
     private final String suffix;
     private final String mode;

@@ -52,8 +52,12 @@ final class ReplicationCleanup {
     Replication r = status.replication;
     String message = withoutNote(status.message);
     try {
+      // A Job still at work would only go on copying into, or vacuuming, what is given up.
       if (r.stage == ReplicationStage.CopyingSchema && r.schemaJob != null) {
         ctx.deleteCopyJob(m, r.schemaJob);
+      }
+      if (r.stage == ReplicationStage.Vacuuming && r.vacuumJob != null) {
+        ctx.deleteCopyJob(m, r.vacuumJob);
       }
       List<String> dropped = ctx.dropReplication(m, r.name);
       r.stage = ReplicationStage.Dropped;

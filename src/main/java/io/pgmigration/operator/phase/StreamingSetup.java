@@ -35,7 +35,8 @@ final class StreamingSetup {
     return r != null
         && (r.stage == ReplicationStage.CopyingSchema
             || r.stage == ReplicationStage.Subscribing
-            || r.stage == ReplicationStage.Syncing);
+            || r.stage == ReplicationStage.Syncing
+            || r.stage == ReplicationStage.Vacuuming);
   }
 
   /** Whether the replication streams: the setup is done. */
@@ -108,16 +109,19 @@ final class StreamingSetup {
         status.message = "Subscribed; the destination copies every table while the app runs.";
         return Step.now();
       case Syncing:
-      default:
         PhaseContext.ReplicationState state = ctx.replication(m, r.name);
         status.progress = progress(status.progress, state);
         if (state.tables() > 0 && state.synced() == state.tables()) {
-          r.stage = ReplicationStage.Streaming;
-          status.progress.percent = 100;
-          status.progress.display = lag(state);
-          PreparingHandler.ready(m, status, ctx, summary(status), now);
-          status.message += " " + streamingSentence(state);
-          return m.getSpec().start ? Step.now() : Step.after(OBSERVE);
+          r.stage = ReplicationStage.Vacuuming;
+          r.vacuumJob = CopyJobBuilder.name(m, CopyJobBuilder.Kind.Vacuum, status.preparedSpecHash);
+          status.progress.percent = 99;
+          status.progress.display = "99%";
+          status.message =
+              "Every table is copied and streams; vacuuming and analyzing the destination with"
+                  + " Job "
+                  + r.vacuumJob
+                  + ", so the switch-over and the app's first queries find it ready.";
+          return Step.now();
         }
         int percent = state.tables() == 0 ? 0 : 99 * state.synced() / state.tables();
         status.progress.percent = percent;
@@ -130,6 +134,23 @@ final class StreamingSetup {
                 + " tables copied and streaming."
                 + trouble(state);
         return Step.after(POLL);
+      case Vacuuming:
+      default:
+        PhaseContext.CopyJob vacuum = ctx.copyJob(m, CopyJobBuilder.Kind.Vacuum, r.vacuumJob, true);
+        if (vacuum.state() == PhaseContext.CopyJob.State.Running) {
+          return Step.after(POLL);
+        }
+        r.stage = ReplicationStage.Streaming;
+        PreparingHandler.ready(m, status, ctx, summary(status), now);
+        observe(m, status, ctx);
+        if (vacuum.state() != PhaseContext.CopyJob.State.Succeeded) {
+          // Not a reason to stop: the destination only reads slower until autovacuum gets there.
+          status.message +=
+              " Vacuuming the destination failed ("
+                  + (vacuum.detail() == null ? "the Job disappeared" : vacuum.detail())
+                  + "); the switch-over's verification may take longer.";
+        }
+        return m.getSpec().start ? Step.now() : Step.after(OBSERVE);
     }
   }
 

@@ -59,7 +59,11 @@ class StreamingPhaseTest {
     step(m); // checks pass: the setup begins
     step(m); // the schema Job is created
     ctx.jobs.put(schemaJob(m), CopyJob.State.Succeeded);
-    stepUntil(m, Phase.Ready, 4);
+    step(m); // Subscribing
+    step(m); // Syncing: every table streams
+    step(m); // the vacuum Job is created
+    ctx.jobs.put(m.getStatus().replication.vacuumJob, CopyJob.State.Succeeded);
+    stepUntil(m, Phase.Ready, 2);
     return m;
   }
 
@@ -98,12 +102,35 @@ class StreamingPhaseTest {
 
     ctx.replication = new ReplicationState(4, 4, 0, true, 2048, 1);
     r = step(m);
+    assertThat(r.status().replication.stage).isEqualTo(ReplicationStage.Vacuuming);
+    assertThat(r.status().replication.vacuumJob).startsWith("example-app-migration-vacuum-");
+    r = step(m);
+    assertThat(r.status().phase).as("waits for the vacuum").isEqualTo(Phase.Preparing);
+    assertThat(ctx.jobsCreated).isEqualTo(2);
+    ctx.jobs.put(r.status().replication.vacuumJob, CopyJob.State.Succeeded);
+    r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Ready);
     assertThat(r.status().replication.stage).isEqualTo(ReplicationStage.Streaming);
     assertThat(r.status().progress.lagBytes).isEqualTo(2048);
     assertThat(r.status().progress.display).isEqualTo("lag 1s");
     assertThat(r.status().message).contains("Set spec.start to true", "2048 bytes (1s) behind");
     assertThat(r.step().requeueAfter()).contains(StreamingSetup.OBSERVE);
+  }
+
+  @Test
+  void aVacuumThatFailsDoesNotStopTheMigration() {
+    PostgresMigration m = migration();
+    step(m);
+    step(m);
+    step(m);
+    ctx.jobs.put(schemaJob(m), CopyJob.State.Succeeded);
+    step(m);
+    step(m);
+    step(m);
+    ctx.jobs.put(m.getStatus().replication.vacuumJob, CopyJob.State.Failed);
+    PhaseMachine.Result r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.Ready);
+    assertThat(r.status().message).contains("Vacuuming the destination failed");
   }
 
   @Test
@@ -163,13 +190,19 @@ class StreamingPhaseTest {
     assertThat(ctx.databaseUrl).isEqualTo("destination");
   }
 
-  @Test
-  void applyErrorsDuringTheSwitchOverRollBackAndDropTheSlot() {
+  /** A started migration in the switch-over, the destination 4096 bytes behind. */
+  private PostgresMigration catchingUp() {
     PostgresMigration m = ready();
     m.getSpec().start = true;
     stepUntil(m, Phase.Migrating, 8);
     ctx.behind = 4096L;
     step(m);
+    return m;
+  }
+
+  @Test
+  void applyErrorsDuringTheSwitchOverRollBackAndDropTheSlot() {
+    PostgresMigration m = catchingUp();
     ctx.replication = new ReplicationState(3, 3, 1, true, 4096, 0);
     stepUntil(m, Phase.Failed, 3);
     assertThat(m.getStatus().message).contains("1 error(s) applying the last changes");
@@ -181,11 +214,7 @@ class StreamingPhaseTest {
 
   @Test
   void aDestinationThatCannotCatchUpInTimeRollsBack() {
-    PostgresMigration m = ready();
-    m.getSpec().start = true;
-    stepUntil(m, Phase.Migrating, 8);
-    ctx.behind = 4096L;
-    step(m);
+    PostgresMigration m = catchingUp();
     step(m);
     ctx.now = T0.plus(StreamingSwitchover.CATCH_UP_TIMEOUT).plusSeconds(1);
     stepUntil(m, Phase.Failed, 3);

@@ -199,13 +199,16 @@ public class PostgresMigrationStatus {
     public String name;
 
     @JsonPropertyDescription(
-        "CopyingSchema, Subscribing, Syncing (the initial copy while the app runs), Streaming"
-            + " (caught up, following the source), or Dropped (nothing is left on either"
-            + " server).")
+        "CopyingSchema, Subscribing, Syncing (the initial copy while the app runs), Vacuuming"
+            + " (the copied tables get their visibility map and statistics), Streaming (caught"
+            + " up, following the source), or Dropped (nothing is left on either server).")
     public ReplicationStage stage;
 
     @JsonPropertyDescription("The Job that copies the schema to the destination.")
     public String schemaJob;
+
+    @JsonPropertyDescription("The Job that vacuums and analyzes the destination after its copy.")
+    public String vacuumJob;
 
     @JsonPropertyDescription(
         "The source's WAL position once it was fenced: the switch-over waits until the"
@@ -233,6 +236,7 @@ public class PostgresMigrationStatus {
     CopyingSchema,
     Subscribing,
     Syncing,
+    Vacuuming,
     Streaming,
     Dropped
   }

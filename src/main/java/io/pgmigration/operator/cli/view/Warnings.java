@@ -1,6 +1,7 @@
 package io.pgmigration.operator.cli.view;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,10 +54,16 @@ public final class Warnings {
     lines.add(
         "If there are any issues during the migration, the operator ends the migration and makes"
             + " the source database available again.");
-    lines.add(
-        "The database "
-            + source
-            + " can be offline for several hours during the migration, depending on its size.");
+    if (m.getSpec().method == Method.Streaming) {
+      lines.add(
+          "Its data already streams to the destination: the database is offline only while the"
+              + " last changes are applied and verified, usually seconds.");
+    } else {
+      lines.add(
+          "The database "
+              + source
+              + " can be offline for several hours during the migration, depending on its size.");
+    }
     if (!m.getSpec().promote) {
       lines.add(
           "After the copy is verified the app stays in maintenance until you promote it: kubectl"
@@ -69,12 +76,20 @@ public final class Warnings {
 
   /** Before a migration is cancelled. */
   public static List<String> cancel(PostgresMigration m, Style s) {
-    return List.of(
+    String cancelled =
         "The migration from "
             + s.database(m.getSpec().source.connectionSecret.name)
             + " to "
             + s.database(m.getSpec().destination.connectionSecret.name)
-            + " will be cancelled.",
+            + " will be cancelled.";
+    if (m.getSpec().method == Method.Streaming) {
+      return List.of(
+          cancelled,
+          "Its replication is removed from both databases; the destination keeps the tables it"
+              + " copied, and the app keeps using its current database.");
+    }
+    return List.of(
+        cancelled,
         "Nothing has been changed on either database and the app keeps using its current"
             + " database.");
   }
