@@ -49,7 +49,12 @@ recycle)
   for pv in $(kubectl get pv -l pgmo.local/volume=true \
       -o jsonpath='{range .items[?(@.status.phase=="Released")]}{.metadata.name}{"\n"}{end}'); do
     dir=$(kubectl get pv "$pv" -o jsonpath='{.spec.hostPath.path}')
-    find "$dir" -mindepth 1 -delete
+    # A server whose pod was just deleted may still be removing its own files: try again.
+    for _ in 1 2 3 4 5; do
+      find "$dir" -mindepth 1 -delete 2>/dev/null && break
+      sleep 1
+    done
+    [ -z "$(ls -A "$dir")" ] || die "could not empty $dir for volume $pv"
     kubectl patch pv "$pv" --type json -p '[{"op": "remove", "path": "/spec/claimRef"}]' >/dev/null
   done
   ;;
