@@ -95,6 +95,10 @@ kube-api-test-binaries: binaries ## Put kube-apiserver, etcd and kubectl where f
 bench: deps build ## Copy benchmark: pg_dump|pg_restore, -j, pgcopydb, our engine, raw COPY on one dataset (SCALE=100)
 	@bench/copy.sh
 
+.PHONY: bench-streaming
+bench-streaming: cluster-up install-local ## Streaming downtime under a pgbench write load on the local cluster (SCALE=100)
+	@bench/streaming.sh
+
 ##@ Local cluster
 
 .PHONY: cluster-up

@@ -4,10 +4,11 @@
 #   bench/downtime.sh            the quickstart (about 12 MB)
 #   bench/downtime.sh 600        the quickstart plus about 600 MB of rows
 # Needs `make cluster-up install-local`. Prints the status' downtime and how long each phase took
-# (from the migration's Events), as a Markdown table row for docs/downtime.md.
+# (from the operator's log), as a Markdown table row for docs/downtime.md.
 set -euo pipefail
 source "$(dirname "$0")/../hack/lib/common.sh"
 source "$HACK_DIR/cluster/lib.sh"
+source "$(dirname "$0")/lib.sh"
 NS=example-app
 NAME=example-app-migration
 EXTRA_MB=${1:-0}
@@ -40,13 +41,5 @@ kubectl -n "$NS" wait pgm "$NAME" --for=jsonpath='{.status.phase}'=Completed --t
   || { kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.message}'; echo; exit 1; }
 
 downtime=$(kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.downtime.seconds}')
-# Seconds from one phase's Event to the next one's.
-events=$(kubectl -n "$NS" get events --field-selector involvedObject.name=$NAME \
-  --sort-by=.metadata.creationTimestamp -o go-template='{{range .items}}{{.reason}} {{.metadata.creationTimestamp}}{{"\n"}}{{end}}')
-took() {
-  local from to
-  from=$(awk -v p="$1" '$1 == p {print $2; exit}' <<<"$events")
-  to=$(awk -v p="$2" '$1 == p {print $2; exit}' <<<"$events")
-  echo $(( $(date -d "$to" +%s) - $(date -d "$from" +%s) ))
-}
-echo "| $size | ${downtime}s | $(took MaintenanceOn Migrating)s | $(took Migrating Verifying)s | $(took Verifying Migrated)s | $(took Promoting Completed)s |"
+phases=$(phase_log "$NS" "$NAME")
+echo "| $size | ${downtime}s ($(took "$phases" MaintenanceOn Completed)s) | $(took "$phases" MaintenanceOn Migrating)s | $(took "$phases" Migrating Verifying)s | $(took "$phases" Verifying Migrated)s | $(took "$phases" Promoting Completed)s |"

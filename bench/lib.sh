@@ -1,0 +1,20 @@
+# Helpers of the benchmarks that run on the local cluster. Sourced after hack/lib/common.sh and
+# hack/cluster/lib.sh.
+# shellcheck shell=bash
+
+# phase_log NS NAME: "<phase> <seconds since midnight, ms precision>" for each phase change of
+# the migration, from the operator's log (its Events carry whole seconds only, and several phases
+# now pass within one second).
+phase_log() {
+  kubectl -n pgmigration-system logs deployment/pg-migration-operator --tail=-1 |
+    awk -v who="$1/$2" '$4 == who && $5 ~ /^phase=/ {
+      split($1, t, ":"); sub(/^phase=/, "", $5); sub(/:$/, "", $5)
+      printf "%s %.3f\n", $5, t[1] * 3600 + t[2] * 60 + t[3] }'
+}
+
+# took PHASE_LOG FROM TO: seconds, to a tenth, from the migration entering FROM to entering TO.
+# The last time it did: a benchmark re-creates the same migration for every run.
+took() {
+  awk -v from="$2" -v to="$3" '$1 == from { a = $2 } $1 == to { b = $2 }
+    END { d = b - a; if (d < 0) d += 86400; printf "%.1f", d }' <<<"$1"
+}
