@@ -22,10 +22,11 @@ import java.util.Map;
  *       destination's VACUUM ANALYZE after the initial copy; one pod each.
  * </ul>
  *
- * A Job never retries by itself (the migration decides what a failure means), is bounded by {@code
- * spec.copy.activeDeadline}, carries a label with the spec hash so a stale Job is recognised, and
- * runs under the restricted Pod Security Standard. Credentials reach it only through {@code
- * secretKeyRef}: never in its arguments.
+ * A pod of the copy that fails is started again up to {@link #POD_RETRIES} times, and resumes; any
+ * other Job never retries by itself. Every Job is bounded by {@code spec.copy.activeDeadline},
+ * carries a label with the spec hash so a stale Job is recognised, and runs under the restricted
+ * Pod Security Standard. Credentials reach it only through {@code secretKeyRef}: never in its
+ * arguments.
  */
 public final class CopyJobBuilder {
   /** Labels every object the operator makes for a migration. */
@@ -40,6 +41,9 @@ public final class CopyJobBuilder {
   static final String APP_DIR = "/deployments";
 
   static final String MAIN = "io.pgmigration.operator.copy.CopyMain";
+
+  /** How often a failed pod of the copy is started again before the copy fails. */
+  public static final int POD_RETRIES = 2;
 
   /** What a Job does. */
   public enum Kind {
@@ -108,7 +112,11 @@ public final class CopyJobBuilder {
         .withCompletionMode("Indexed")
         .withCompletions(pods)
         .withParallelism(pods)
-        .withBackoffLimit(0)
+        .withBackoffLimit(kind == Kind.Copy ? null : 0)
+        // A copy pod that fails (evicted, out of memory, a server gone for a moment) is started
+        // again and goes on where it stopped: the engine skips every item marked done.
+        .withBackoffLimitPerIndex(kind == Kind.Copy ? POD_RETRIES : null)
+        .withMaxFailedIndexes(kind == Kind.Copy ? 0 : null)
         .withActiveDeadlineSeconds(Durations.parse(spec.copy.activeDeadline).toSeconds())
         // Kept a day for inspection, then cleaned up by the TTL controller.
         .withTtlSecondsAfterFinished(86_400)

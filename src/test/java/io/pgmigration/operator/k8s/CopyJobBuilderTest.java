@@ -21,10 +21,12 @@ class CopyJobBuilderTest {
   }
 
   @Test
-  void neverRetriesAndIsBoundedByTheDeadline() {
+  void aFailedCopyPodResumesTwiceAtMostAndTheJobIsBoundedByTheDeadline() {
     Job job =
         CopyJobBuilder.build(migration(), CopyJobBuilder.Kind.Copy, IMAGE, "abcdef0123456789");
-    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getSpec().getBackoffLimit()).isNull();
+    assertThat(job.getSpec().getBackoffLimitPerIndex()).isEqualTo(CopyJobBuilder.POD_RETRIES);
+    assertThat(job.getSpec().getMaxFailedIndexes()).isZero();
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(6 * 3600);
     assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
     assertThat(job.getSpec().getTtlSecondsAfterFinished()).isPositive();
@@ -94,6 +96,7 @@ class CopyJobBuilderTest {
     Job job = CopyJobBuilder.build(m, CopyJobBuilder.Kind.Schema, IMAGE, "abcdef0123");
     assertThat(job.getMetadata().getName()).isEqualTo("example-app-migration-schema-abcdef01");
     assertThat(job.getSpec().getCompletions()).isEqualTo(1);
+    assertThat(job.getSpec().getBackoffLimit()).as("a schema restore is not resumed").isZero();
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
         .endsWith("schema");
   }
