@@ -296,72 +296,52 @@ final class LivePhaseContext implements PhaseContext {
   @Override
   public void startReplication(PostgresMigration m, String name) {
     PostgresUri source = source(m);
-    sql(
+    onBoth(
+        m,
         "set up logical replication",
-        () -> {
-          try (Connection src = DatabaseProbe.connect(source);
-              Connection dst = DatabaseProbe.connect(destination(m))) {
-            LogicalReplication.publish(src, name);
-            // The destination server reaches the source by the Service name, like the operator.
-            LogicalReplication.subscribe(dst, name, source.conninfo());
-          }
+        (src, dst) -> {
+          LogicalReplication.publish(src, name);
+          // The destination server reaches the source by the Service name, like the operator.
+          LogicalReplication.subscribe(dst, name, source.conninfo());
           return null;
         });
   }
 
   @Override
   public ReplicationState replication(PostgresMigration m, String name) {
-    return sql(
+    return onBoth(
+        m,
         "read the replication's state",
-        () -> {
-          try (Connection src = DatabaseProbe.connect(source(m));
-              Connection dst = DatabaseProbe.connect(destination(m))) {
-            LogicalReplication.Subscription sub = LogicalReplication.subscription(dst, name);
-            LogicalReplication.Lag lag = LogicalReplication.lag(src, name);
-            return new ReplicationState(
-                sub.tables(),
-                sub.synced(),
-                sub.errors(),
-                sub.running(),
-                lag.bytes(),
-                lag.seconds());
-          }
+        (src, dst) -> {
+          LogicalReplication.Subscription sub = LogicalReplication.subscription(dst, name);
+          LogicalReplication.Lag lag = LogicalReplication.lag(src, name);
+          return new ReplicationState(
+              sub.tables(), sub.synced(), sub.errors(), sub.running(), lag.bytes(), lag.seconds());
         });
   }
 
   @Override
   public String sourcePosition(PostgresMigration m) {
-    return sql(
-        "read the source's WAL position",
-        () -> {
-          try (Connection src = DatabaseProbe.connect(source(m))) {
-            return LogicalReplication.position(src);
-          }
-        });
+    return onSource(m, "read the source's WAL position", LogicalReplication::position);
   }
 
   @Override
   public Long behind(PostgresMigration m, String name, String lsn) {
-    return sql(
+    return onSource(
+        m,
         "read how far the destination has come",
-        () -> {
-          try (Connection src = DatabaseProbe.connect(source(m))) {
-            return LogicalReplication.behind(src, name, lsn);
-          }
-        });
+        src -> LogicalReplication.behind(src, name, lsn));
   }
 
   @Override
   public String completeReplica(PostgresMigration m) {
-    return sql(
+    return onBoth(
+        m,
         "set the sequences and refresh the materialized views",
-        () -> {
-          try (Connection src = DatabaseProbe.connect(source(m));
-              Connection dst = DatabaseProbe.connect(destination(m))) {
-            int sequences = Sequences.copy(src, dst);
-            int views = LogicalReplication.refreshMaterializedViews(src, dst);
-            return sequences + " sequence(s) set and " + views + " materialized view(s) refreshed";
-          }
+        (src, dst) -> {
+          int sequences = Sequences.copy(src, dst);
+          int views = LogicalReplication.refreshMaterializedViews(src, dst);
+          return sequences + " sequence(s) set and " + views + " materialized view(s) refreshed";
         });
   }
 
@@ -488,6 +468,41 @@ final class LivePhaseContext implements PhaseContext {
   @FunctionalInterface
   private interface SqlCall<T> {
     T run() throws SQLException;
+  }
+
+  /** {@link #sql} with a session on the source, closed afterwards. */
+  private <T> T onSource(PostgresMigration m, String what, OnSource<T> call) {
+    return sql(
+        what,
+        () -> {
+          try (Connection src = DatabaseProbe.connect(source(m))) {
+            return call.run(src);
+          }
+        });
+  }
+
+  /** {@link #sql} with a session on each database, closed afterwards. */
+  private <T> T onBoth(PostgresMigration m, String what, OnBoth<T> call) {
+    return sql(
+        what,
+        () -> {
+          try (Connection src = DatabaseProbe.connect(source(m));
+              Connection dst = DatabaseProbe.connect(destination(m))) {
+            return call.run(src, dst);
+          }
+        });
+  }
+
+  /** Work on a source session. */
+  @FunctionalInterface
+  private interface OnSource<T> {
+    T run(Connection source) throws SQLException;
+  }
+
+  /** Work on a source and a destination session. */
+  @FunctionalInterface
+  private interface OnBoth<T> {
+    T run(Connection source, Connection destination) throws SQLException;
   }
 
   private static String decode(String base64) {
