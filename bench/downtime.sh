@@ -36,9 +36,7 @@ if [ "$EXTRA_MB" -gt 0 ]; then
 fi
 size=$(psql_source "SELECT pg_size_pretty(pg_database_size(current_database()))")
 log "source holds $size; starting the migration"
-kubectl -n "$NS" patch pgm "$NAME" --type merge -p '{"spec":{"start":true}}' >/dev/null
-kubectl -n "$NS" wait pgm "$NAME" --for=jsonpath='{.status.phase}'=Completed --timeout=3600s >/dev/null \
-  || { kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.message}'; echo; exit 1; }
+start_and_complete "$NS" "$NAME"
 
 downtime=$(kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.downtime.seconds}')
 phases=$(phase_log "$NS" "$NAME")

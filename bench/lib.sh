@@ -18,3 +18,11 @@ took() {
   awk -v from="$2" -v to="$3" '$1 == from { a = $2 } $1 == to { b = $2 }
     END { d = b - a; if (d < 0) d += 86400; printf "%.1f", d }' <<<"$1"
 }
+
+# start_and_complete NS NAME: sets spec.start and waits until the migration is Completed; on
+# any other end prints its message and fails.
+start_and_complete() {
+  kubectl -n "$1" patch pgm "$2" --type merge -p '{"spec":{"start":true}}' >/dev/null
+  kubectl -n "$1" wait pgm "$2" --for=jsonpath='{.status.phase}'=Completed --timeout=3600s >/dev/null \
+    || { kubectl -n "$1" get pgm "$2" -o jsonpath='{.status.message}'; echo; exit 1; }
+}

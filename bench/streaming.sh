@@ -84,9 +84,7 @@ lag=$(kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.progress.lagBytes} 
 tps=$(kubectl -n "$NS" logs deployment/pgbench --tail=3 | sed -n 's/.* \([0-9.]*\) tps.*/\1/p' | tail -1)
 
 log "starting the migration (lag $lag, pgbench at $tps tps)"
-kubectl -n "$NS" patch pgm "$NAME" --type merge -p '{"spec":{"start":true}}' >/dev/null
-kubectl -n "$NS" wait pgm "$NAME" --for=jsonpath='{.status.phase}'=Completed --timeout=1800s >/dev/null \
-  || { kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.message}'; echo; exit 1; }
+start_and_complete "$NS" "$NAME"
 
 downtime=$(kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.downtime.seconds}')
 phases=$(phase_log "$NS" "$NAME")

@@ -52,16 +52,28 @@ class StreamingPhaseTest {
     return m.getStatus().replication.schemaJob;
   }
 
-  /** A Streaming migration prepared up to Ready: schema copied, every table streaming. */
-  private PostgresMigration ready() {
+  /** A Streaming migration whose checks passed and whose schema Job was just created. */
+  private PostgresMigration copyingSchema() {
     PostgresMigration m = migration();
     step(m); // Preparing
     step(m); // checks pass: the setup begins
     step(m); // the schema Job is created
+    return m;
+  }
+
+  /** Copying the schema, then subscribed, synced, and the vacuum Job just created. */
+  private PostgresMigration vacuuming() {
+    PostgresMigration m = copyingSchema();
     ctx.jobs.put(schemaJob(m), CopyJob.State.Succeeded);
     step(m); // Subscribing
     step(m); // Syncing: every table streams
     step(m); // the vacuum Job is created
+    return m;
+  }
+
+  /** A Streaming migration prepared up to Ready: schema copied, every table streaming. */
+  private PostgresMigration ready() {
+    PostgresMigration m = vacuuming();
     ctx.jobs.put(m.getStatus().replication.vacuumJob, CopyJob.State.Succeeded);
     stepUntil(m, Phase.Ready, 2);
     return m;
@@ -119,14 +131,7 @@ class StreamingPhaseTest {
 
   @Test
   void aVacuumThatFailsDoesNotStopTheMigration() {
-    PostgresMigration m = migration();
-    step(m);
-    step(m);
-    step(m);
-    ctx.jobs.put(schemaJob(m), CopyJob.State.Succeeded);
-    step(m);
-    step(m);
-    step(m);
+    PostgresMigration m = vacuuming();
     ctx.jobs.put(m.getStatus().replication.vacuumJob, CopyJob.State.Failed);
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Ready);
@@ -147,10 +152,7 @@ class StreamingPhaseTest {
 
   @Test
   void aSchemaCopyThatFailsEndsThePreparationWithNothingLeftRunning() {
-    PostgresMigration m = migration();
-    step(m);
-    step(m);
-    step(m);
+    PostgresMigration m = copyingSchema();
     ctx.jobs.put(schemaJob(m), CopyJob.State.Failed);
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.PrepareFailed);
