@@ -12,15 +12,13 @@ import java.util.Map;
  * <pre>
  * SOURCE_URL=… DESTINATION_URL=… [WORKERS=2] [JOBS=2] [CHUNK_MB=256] [BUILD_MB=256]
  *   [JOB_COMPLETION_INDEX=0] [WORKER_COUNT=1] [WORK_DIR=/work]
- *   java … CopyMain job|schema|vacuum|data|finish
+ *   java … CopyMain job|schema|vacuum
  * </pre>
  *
  * <ul>
  *   <li>{@code job}: one pod of the Snapshot copy Job, schema to indexes ({@link CopyPod});
  *   <li>{@code schema}: the whole schema, for the Streaming method's subscription to fill;
- *   <li>{@code vacuum}: VACUUM ANALYZE of the destination after the Streaming initial copy;
- *   <li>{@code data}: only this worker's share of the rows, into a schema already there;
- *   <li>{@code finish}: drops the progress marks once all workers are done.
+ *   <li>{@code vacuum}: VACUUM ANALYZE of the destination after the Streaming initial copy.
  * </ul>
  *
  * Prints progress, never a URI or a password. Exits 2 on a usage error, 1 when the copy fails.
@@ -29,7 +27,7 @@ public final class CopyMain {
   private CopyMain() {}
 
   public static void main(String[] args) throws Exception {
-    String mode = args.length > 0 ? args[0] : "data";
+    String mode = args.length > 0 ? args[0] : "job";
     PostgresUri source = PostgresUri.parse(required("SOURCE_URL"));
     PostgresUri destination = PostgresUri.parse(required("DESTINATION_URL"));
     Instant start = Instant.now();
@@ -38,11 +36,8 @@ public final class CopyMain {
         case "job" -> report(pod(source, destination).run(options()), start);
         case "schema" -> pod(source, destination).script("schema.sh");
         case "vacuum" -> pod(source, destination).script("vacuum.sh");
-        case "data" -> report(copy(source, destination).run(options()), start);
-        case "finish" -> copy(source, destination).finish();
         default -> {
-          System.err.println(
-              "copy: unknown mode " + mode + " (job, schema, vacuum, data or finish)");
+          System.err.println("copy: unknown mode " + mode + " (job, schema or vacuum)");
           System.exit(2);
         }
       }
@@ -58,10 +53,6 @@ public final class CopyMain {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putIfAbsent("JOBS", Integer.toString(number("WORKERS", 2)));
     return new CopyPod(source, destination, env, CopyMain::log);
-  }
-
-  private static DataCopy copy(PostgresUri source, PostgresUri destination) {
-    return new DataCopy(source, destination, CopyMain::log);
   }
 
   private static DataCopy.Options options() {

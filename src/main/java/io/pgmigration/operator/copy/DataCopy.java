@@ -35,7 +35,10 @@ import org.postgresql.copy.CopyOut;
  * on the destination, so a restarted copy skips what is done and an item can never land twice.
  */
 public final class DataCopy {
-  /** The destination schema holding the copy's progress marks; dropped by {@link #finish}. */
+  /**
+   * The destination schema holding the copy's progress marks; post-data.sh drops it once the copy
+   * is complete.
+   */
   public static final String STATE_SCHEMA = "pgmo_copy";
 
   /**
@@ -118,13 +121,6 @@ public final class DataCopy {
       snapshotHolder.commit();
       return new Result(
           mine.size(), all.size() - todo.size(), bytes.get(), sequences, largeObjects);
-    }
-  }
-
-  /** Drops the progress marks once every worker has finished. */
-  public void finish() throws SQLException {
-    try (Connection d = connect(destination)) {
-      exec(d, "DROP SCHEMA IF EXISTS " + STATE_SCHEMA + " CASCADE");
     }
   }
 

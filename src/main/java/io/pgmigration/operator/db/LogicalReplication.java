@@ -95,21 +95,6 @@ public final class LogicalReplication {
     }
   }
 
-  /** Whether every subscribed table has finished its initial copy and is streaming. */
-  public static boolean synced(Connection destination, String name) throws SQLException {
-    try (PreparedStatement s =
-        destination.prepareStatement(
-            "SELECT count(*) FILTER (WHERE r.srsubstate <> 'r'), count(*)"
-                + " FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid"
-                + " WHERE s.subname = ?")) {
-      s.setString(1, name);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1) == 0;
-      }
-    }
-  }
-
   /** How far the subscription {@code name} on the destination has come. */
   public static Subscription subscription(Connection destination, String name) throws SQLException {
     int tables;

@@ -34,7 +34,13 @@ class LogicalReplicationIT {
         LogicalReplication.publish(src, NAME);
         LogicalReplication.subscribe(dst, NAME, conninfo(source));
         LogicalReplication.subscribe(dst, NAME, conninfo(source));
-        await().atMost(Duration.ofSeconds(60)).until(() -> LogicalReplication.synced(dst, NAME));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  var sub = LogicalReplication.subscription(dst, NAME);
+                  return sub.tables() > 0 && sub.synced() == sub.tables();
+                });
         assertThat(count(dst, "customers")).isEqualTo(count(src, "customers"));
 
         // The app keeps writing; the rows arrive without another copy.
