@@ -9,32 +9,27 @@ set -euo pipefail
 source "$(dirname "$0")/../hack/lib/common.sh"
 source "$HACK_DIR/cluster/lib.sh"
 source "$(dirname "$0")/lib.sh"
-NS=example-app
-NAME=example-app-migration
 EXTRA_MB=${1:-0}
 
 "$HACK_DIR/quickstart.sh" >/dev/null
 kubectl -n "$NS" wait pgm "$NAME" --for=jsonpath='{.status.phase}'=Ready --timeout=300s >/dev/null
-psql_source() {
-  kubectl -n "$NS" exec postgresql-clean-29349-0 -c postgresql -- psql -U app -d app -qtAX -c "$1"
-}
 if [ "$EXTRA_MB" -gt 0 ]; then
   log "adding about $EXTRA_MB MB to the source"
   # About 1 KB per row across two columns, in batches so the server's memory limit holds.
-  psql_source "CREATE TABLE filler (id bigint PRIMARY KEY, note text, body text)"
+  psql_on "$SOURCE" "CREATE TABLE filler (id bigint PRIMARY KEY, note text, body text)"
   rows_per_batch=100000
   batches=$(( (EXTRA_MB * 1000 + rows_per_batch - 1) / rows_per_batch ))
   for b in $(seq 0 $((batches - 1))); do
-    psql_source "INSERT INTO filler SELECT g, md5(g::text), repeat(md5((g * 7)::text), 30)
+    psql_on "$SOURCE" "INSERT INTO filler SELECT g, md5(g::text), repeat(md5((g * 7)::text), 30)
       FROM generate_series($((b * rows_per_batch + 1)), $(((b + 1) * rows_per_batch))) g" >/dev/null
   done
-  psql_source "ANALYZE"
+  psql_on "$SOURCE" "ANALYZE"
   # The checks ran on the smaller database: let them run again against this one.
   kubectl -n "$NS" patch pgm "$NAME" --type merge -p '{"spec":{"readyWindow":"23h"}}' >/dev/null
   sleep 3
   kubectl -n "$NS" wait pgm "$NAME" --for=jsonpath='{.status.phase}'=Ready --timeout=300s >/dev/null
 fi
-size=$(psql_source "SELECT pg_size_pretty(pg_database_size(current_database()))")
+size=$(psql_on "$SOURCE" "SELECT pg_size_pretty(pg_database_size(current_database()))")
 log "source holds $size; starting the migration"
 start_and_complete "$NS" "$NAME"
 

@@ -2,6 +2,17 @@
 # hack/cluster/lib.sh.
 # shellcheck shell=bash
 
+# The quickstart's migration and databases, which the benchmarks migrate.
+NS=example-app
+NAME=example-app-migration
+SOURCE=postgresql-clean-29349
+DESTINATION=postgresql-circular-11223
+
+# psql_on SERVER SQL: runs SQL in the quickstart's database on SERVER, unaligned, tuples only.
+psql_on() {
+  kubectl -n "$NS" exec "$1-0" -c postgresql -- psql -U app -d app -qtAX -c "$2"
+}
+
 # phase_log NS NAME: "<phase> <seconds since midnight, ms precision>" for each phase change of
 # the migration, from the operator's log (its Events carry whole seconds only, and several phases
 # now pass within one second).

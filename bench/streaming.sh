@@ -17,18 +17,10 @@ set -euo pipefail
 source "$(dirname "$0")/../hack/lib/common.sh"
 source "$HACK_DIR/cluster/lib.sh"
 source "$(dirname "$0")/lib.sh"
-NS=example-app
-NAME=example-app-migration
-SOURCE=postgresql-clean-29349
-DESTINATION=postgresql-circular-11223
 SCALE=${SCALE:-100}
 CLIENTS=${CLIENTS:-2}
 LOAD=${LOAD:-30}
 VERIFICATION=${VERIFICATION:-RowCounts}
-
-psql_on() { # psql_on SERVER SQL
-  kubectl -n "$NS" exec "$1-0" -c postgresql -- psql -U app -d app -qtAX -c "$2"
-}
 
 "$HACK_DIR/quickstart.sh" >/dev/null
 kubectl -n "$NS" delete pgm "$NAME" --wait=true >/dev/null
