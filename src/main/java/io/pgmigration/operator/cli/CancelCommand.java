@@ -30,7 +30,8 @@ final class CancelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Session session = main.session()) {
-      PostgresMigration m = session.pick(name, StatusWords::cancellable, "migration to cancel");
+      PostgresMigration m =
+          session.pick(name, PostgresMigration::cancellable, "migration to cancel");
       cancel(session, m);
       return ExitCode.OK;
     }
@@ -39,8 +40,8 @@ final class CancelCommand implements Callable<Integer> {
   /** Sets the cancel gate of {@code m}, or says why it can't be cancelled. */
   static void cancel(Session session, PostgresMigration m) {
     String n = m.getMetadata().getName();
-    Phase phase = StatusWords.phase(m);
-    if (StatusWords.cancellable(m)) {
+    Phase phase = m.phase();
+    if (m.cancellable()) {
       session.patchSpec(n, Map.of("cancel", true));
       session.out.println(
           "Cancelling migration of "

@@ -1,5 +1,6 @@
 package io.pgmigration.operator.cli;
 
+import io.pgmigration.operator.api.v1alpha1.Checks;
 import io.pgmigration.operator.cli.view.ChecksReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +28,9 @@ final class ChecksCommand implements Callable<Integer> {
     try (Session session = main.session()) {
       var m = session.pick(name, x -> true, "migration");
       ChecksReport.render(m, session.style).forEach(session.out::println);
-      return ChecksReport.blocked(m) ? ExitCode.PREPARE_FAILED : ExitCode.OK;
+      return m.getStatus() != null && Checks.blocked(m.getStatus().checks)
+          ? ExitCode.PREPARE_FAILED
+          : ExitCode.OK;
     }
   }
 }

@@ -8,11 +8,10 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
 import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
-import io.pgmigration.operator.db.PostgresUri;
-import io.pgmigration.operator.k8s.SecretReaders;
-import java.nio.charset.StandardCharsets;
+import io.pgmigration.operator.secrets.PostgresUri;
+import io.pgmigration.operator.secrets.SecretData;
+import io.pgmigration.operator.secrets.SecretReaders;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,16 +96,51 @@ public final class Databases {
     }
   }
 
+  /** A Secret's key that holds a database's URI, and the workloads that read that Secret. */
+  private record Handle(SecretKeyRef ref, String server, List<Workload> readers) {}
+
   /** The databases found in {@code secrets}: those an app reads first, then by name. */
   public static List<Database> discover(
       List<Secret> secrets, List<Workload> workloads, List<Service> services, String namespace) {
-    record Handle(SecretKeyRef ref, String server, List<Workload> readers) {}
     Map<String, Service> byName = new LinkedHashMap<>();
     services.forEach(s -> byName.put(s.name(), s));
     List<Workload> servers = new ArrayList<>();
+    List<Handle> handles = handles(secrets, workloads, byName, namespace, servers);
+    Map<String, List<Handle>> byServer = new LinkedHashMap<>();
+    for (Handle h : handles) {
+      List<Workload> readers =
+          workloads.stream()
+              .filter(w -> !servers.contains(w) && SecretReaders.reads(w.podSpec(), h.ref().name))
+              .toList();
+      byServer
+          .computeIfAbsent(h.server(), k -> new ArrayList<>())
+          .add(new Handle(h.ref(), h.server(), readers));
+    }
+    List<Database> out = new ArrayList<>();
+    for (var group : byServer.values()) {
+      out.addAll(databases(group, byName, workloads));
+    }
+    // As Heroku lists the app's DATABASE first: databases an app uses, then the others.
+    out.sort(
+        Comparator.comparing((Database d) -> d.appSecrets().isEmpty())
+            .thenComparing(Database::name)
+            .thenComparing(d -> d.secret().key));
+    return out;
+  }
+
+  /**
+   * Every key of {@code secrets} that holds a PostgreSQL URI; the workloads that run the servers
+   * they name are added to {@code servers}.
+   */
+  private static List<Handle> handles(
+      List<Secret> secrets,
+      List<Workload> workloads,
+      Map<String, Service> byName,
+      String namespace,
+      List<Workload> servers) {
     List<Handle> handles = new ArrayList<>();
     for (Secret secret : secrets) {
-      for (var entry : new TreeMap<>(values(secret)).entrySet()) {
+      for (var entry : new TreeMap<>(SecretData.of(secret)).entrySet()) {
         PostgresUri uri;
         try {
           uri = PostgresUri.parse(entry.getValue());
@@ -114,11 +148,10 @@ public final class Databases {
           continue;
         }
         String host = shortHost(uri.host(), namespace);
-        String server = host + ":" + uri.port() + "/" + uri.database();
         handles.add(
             new Handle(
                 new SecretKeyRef(secret.getMetadata().getName(), entry.getKey()),
-                server,
+                host + ":" + uri.port() + "/" + uri.database(),
                 List.of()));
         Workload runs = serverWorkload(byName.get(host), workloads);
         if (runs != null) {
@@ -126,43 +159,35 @@ public final class Databases {
         }
       }
     }
-    List<Handle> read = new ArrayList<>();
-    for (Handle h : handles) {
-      List<Workload> readers =
-          workloads.stream()
-              .filter(w -> !servers.contains(w) && SecretReaders.reads(w.podSpec(), h.ref().name))
-              .toList();
-      read.add(new Handle(h.ref(), h.server(), readers));
+    return handles;
+  }
+
+  /**
+   * The databases of one server: one per Secret that names it for its own sake (no app reads it),
+   * each with the app Secrets that point at it; when only apps' Secrets name it, one per those.
+   */
+  private static List<Database> databases(
+      List<Handle> group, Map<String, Service> byName, List<Workload> workloads) {
+    List<Handle> named = group.stream().filter(h -> h.readers().isEmpty()).toList();
+    List<Handle> apps = group.stream().filter(h -> !h.readers().isEmpty()).toList();
+    if (named.isEmpty()) {
+      named = apps;
     }
-    Map<String, List<Handle>> byServer = new LinkedHashMap<>();
-    read.forEach(h -> byServer.computeIfAbsent(h.server(), k -> new ArrayList<>()).add(h));
     List<Database> out = new ArrayList<>();
-    for (var group : byServer.values()) {
-      List<Handle> named = group.stream().filter(h -> h.readers().isEmpty()).toList();
-      List<Handle> apps = group.stream().filter(h -> !h.readers().isEmpty()).toList();
-      if (named.isEmpty()) {
-        named = apps;
-      }
-      for (Handle h : named) {
-        String host = h.server().substring(0, h.server().indexOf(':'));
-        Service service = byName.get(host);
-        Workload runs = serverWorkload(service, workloads);
-        List<SecretKeyRef> appRefs =
-            named == apps ? List.of(h.ref()) : apps.stream().map(Handle::ref).toList();
-        out.add(
-            new Database(
-                h.ref(),
-                h.server(),
-                appRefs,
-                runs == null ? null : workloadRef(runs),
-                service == null ? null : service.ready()));
-      }
+    for (Handle h : named) {
+      String host = h.server().substring(0, h.server().indexOf(':'));
+      Service service = byName.get(host);
+      Workload runs = serverWorkload(service, workloads);
+      List<SecretKeyRef> appRefs =
+          named == apps ? List.of(h.ref()) : apps.stream().map(Handle::ref).toList();
+      out.add(
+          new Database(
+              h.ref(),
+              h.server(),
+              appRefs,
+              runs == null ? null : workloadRef(runs),
+              service == null ? null : service.ready()));
     }
-    // As Heroku lists the app's DATABASE first: databases an app uses, then the others.
-    out.sort(
-        Comparator.comparing((Database d) -> d.appSecrets().isEmpty())
-            .thenComparing(Database::name)
-            .thenComparing(d -> d.secret().key));
     return out;
   }
 
@@ -256,25 +281,5 @@ public final class Databases {
     ref.kind = WorkloadRef.WorkloadKind.valueOf(w.kind());
     ref.name = w.name();
     return ref;
-  }
-
-  private static Map<String, String> values(Secret secret) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (secret.getData() != null) {
-      secret
-          .getData()
-          .forEach(
-              (k, v) -> {
-                try {
-                  out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException notBase64) {
-                  // Not a value a client could use either.
-                }
-              });
-    }
-    if (secret.getStringData() != null) {
-      out.putAll(secret.getStringData());
-    }
-    return out;
   }
 }

@@ -45,10 +45,10 @@ final class DestroySourceCommand implements Callable<Integer> {
   public Integer call() {
     try (Session session = main.session()) {
       PostgresMigration m =
-          session.pick(name, x -> StatusWords.phase(x) == Phase.Completed, "Completed migration");
+          session.pick(name, x -> x.phase() == Phase.Completed, "Completed migration");
       String n = m.getMetadata().getName();
       String source = m.getSpec().source.connectionSecret.name;
-      Phase phase = StatusWords.phase(m);
+      Phase phase = m.phase();
       if (phase == Phase.SourceDestroyed) {
         session.out.println("The source " + source + " of " + n + " is already destroyed.");
         return ExitCode.OK;
@@ -68,31 +68,7 @@ final class DestroySourceCommand implements Callable<Integer> {
                 + " operator can delete. Delete the source database yourself.");
       }
       var s = session.style;
-      session.out.println(s.yellow(" ›   Warning: Destructive Action"));
-      session.out.println(
-          s.yellow(
-              " ›   This deletes "
-                  + m.getSpec().source.workload.kind
-                  + "/"
-                  + m.getSpec().source.workload.name
-                  + (deleteVolumes ? " and its volumes, with all their data" : "")
-                  + " in namespace "
-                  + session.namespace()));
-      String typed = confirm;
-      if (typed == null) {
-        if (!main.terminal) {
-          throw new CliException("To proceed, re-run this command with --confirm " + source);
-        }
-        try (TerminalUi ui = TerminalUi.open(s)) {
-          typed =
-              ui.readLine(
-                  "To proceed, type "
-                      + source
-                      + " or re-run this command with --confirm "
-                      + source
-                      + ": ");
-        }
-      }
+      String typed = confirmation(session, m, source);
       if (!source.equals(typed == null ? "" : typed.trim())) {
         throw new CliException(
             "Confirmation \"" + typed + "\" does not match " + source + "; nothing was destroyed.");
@@ -108,5 +84,36 @@ final class DestroySourceCommand implements Callable<Integer> {
               + " destroyed.");
       return ExitCode.OK;
     }
+  }
+
+  /** Warns what will be deleted and returns the name typed to confirm it (or --confirm's). */
+  private String confirmation(Session session, PostgresMigration m, String source) {
+    var s = session.style;
+    session.out.println(s.yellow(" ›   Warning: Destructive Action"));
+    session.out.println(
+        s.yellow(
+            " ›   This deletes "
+                + m.getSpec().source.workload.kind
+                + "/"
+                + m.getSpec().source.workload.name
+                + (deleteVolumes ? " and its volumes, with all their data" : "")
+                + " in namespace "
+                + session.namespace()));
+    String typed = confirm;
+    if (typed == null) {
+      if (!main.terminal) {
+        throw new CliException("To proceed, re-run this command with --confirm " + source);
+      }
+      try (TerminalUi ui = TerminalUi.open(s)) {
+        typed =
+            ui.readLine(
+                "To proceed, type "
+                    + source
+                    + " or re-run this command with --confirm "
+                    + source
+                    + ": ");
+      }
+    }
+    return typed;
   }
 }

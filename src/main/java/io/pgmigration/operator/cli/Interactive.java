@@ -55,35 +55,7 @@ final class Interactive {
       List<PostgresMigration> migrations = config.migrations();
       ui.println(MigrationTable.render(migrations, session.namespace(), s));
       ui.println("");
-      String ns = "namespace " + session.namespace();
-      Action action =
-          ui.select(
-              new SelectPrompt<>(
-                  "What do you want to do?",
-                  List.of(
-                      new Choice<>(
-                          "Configure a database migration",
-                          Action.CONFIGURE,
-                          config.databases().size() < 2
-                              ? "needs two databases; found "
-                                  + config.databases().size()
-                                  + " in "
-                                  + ns
-                              : null),
-                      new Choice<>(
-                          "Start a migration",
-                          Action.START,
-                          migrations.stream().anyMatch(StatusWords::startable)
-                              ? null
-                              : "no ready migrations in " + ns),
-                      new Choice<>(
-                          "Cancel a migration",
-                          Action.CANCEL,
-                          migrations.stream().anyMatch(StatusWords::cancellable)
-                              ? null
-                              : "no migrations to cancel in " + ns),
-                      Choice.separator(),
-                      Choice.of("Exit", Action.EXIT))));
+      Action action = ui.select(actions(config, migrations));
       if (action == Action.EXIT) {
         return ExitCode.OK;
       }
@@ -101,7 +73,7 @@ final class Interactive {
             case CANCEL ->
                 gate(
                     migrations,
-                    StatusWords::cancellable,
+                    PostgresMigration::cancellable,
                     "Select the migration to cancel:",
                     m -> Warnings.cancel(m, s),
                     "Confirm to cancel the migration:",
@@ -115,6 +87,34 @@ final class Interactive {
       }
       ui.println("");
     }
+  }
+
+  /** The menu: each action dimmed, with the reason, when nothing in the namespace allows it. */
+  private SelectPrompt<Action> actions(Configuration config, List<PostgresMigration> migrations) {
+    String ns = "namespace " + session.namespace();
+    return new SelectPrompt<>(
+        "What do you want to do?",
+        List.of(
+            new Choice<>(
+                "Configure a database migration",
+                Action.CONFIGURE,
+                config.databases().size() < 2
+                    ? "needs two databases; found " + config.databases().size() + " in " + ns
+                    : null),
+            new Choice<>(
+                "Start a migration",
+                Action.START,
+                migrations.stream().anyMatch(StatusWords::startable)
+                    ? null
+                    : "no ready migrations in " + ns),
+            new Choice<>(
+                "Cancel a migration",
+                Action.CANCEL,
+                migrations.stream().anyMatch(PostgresMigration::cancellable)
+                    ? null
+                    : "no migrations to cancel in " + ns),
+            Choice.separator(),
+            Choice.of("Exit", Action.EXIT)));
   }
 
   /** Configure: source, destination, what happens after the copy, warning, confirm. */

@@ -33,10 +33,10 @@ final class PromoteCommand implements Callable<Integer> {
       PostgresMigration m =
           session.pick(
               name,
-              x -> StatusWords.phase(x) == Phase.Migrated && !x.getSpec().promote,
+              x -> x.phase() == Phase.Migrated && !x.getSpec().promote,
               "migration waiting for promotion");
       String n = m.getMetadata().getName();
-      Phase phase = StatusWords.phase(m);
+      Phase phase = m.phase();
       String dest = session.style.database(m.getSpec().destination.connectionSecret.name);
       String url =
           m.getSpec().app.databaseUrlSecret.key + " of " + m.getSpec().app.databaseUrlSecret.name;

@@ -40,7 +40,7 @@ final class StartCommand implements Callable<Integer> {
   /** Sets the start gate of {@code m}, or says why it can't be started. */
   static void start(Session session, PostgresMigration m) {
     String n = m.getMetadata().getName();
-    Phase phase = StatusWords.phase(m);
+    Phase phase = m.phase();
     var s = session.style;
     String what =
         " of "

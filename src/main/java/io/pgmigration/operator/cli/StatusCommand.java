@@ -60,7 +60,7 @@ final class StatusCommand implements Callable<Integer> {
     s.put("source", m.getSpec().source.connectionSecret.name);
     s.put("destination", m.getSpec().destination.connectionSecret.name);
     s.put("method", m.getSpec().method.name());
-    s.put("phase", StatusWords.phase(m).name());
+    s.put("phase", m.phase().name());
     s.put("status", StatusWords.of(m));
     var status = m.getStatus();
     if (status != null) {

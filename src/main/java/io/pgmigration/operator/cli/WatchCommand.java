@@ -1,12 +1,14 @@
 package io.pgmigration.operator.cli;
 
+import io.pgmigration.operator.api.v1alpha1.Checks;
 import io.pgmigration.operator.api.v1alpha1.Durations;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.cli.view.ChecksReport;
 import io.pgmigration.operator.cli.view.Eta;
 import io.pgmigration.operator.cli.view.ProgressView;
 import io.pgmigration.operator.cli.view.StatusWords;
+import io.pgmigration.operator.cli.view.Style;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -57,15 +59,9 @@ final class WatchCommand implements Callable<Integer> {
     try (Session session = main.session()) {
       PostgresMigration m = session.pick(name, StatusWords::active, "migration in progress");
       String n = m.getMetadata().getName();
-      var out = session.out;
       var s = session.style;
-      boolean live = main.terminal;
-      String lastStatus = null;
-      String lastMessage = null;
-      int lastPercentShown = -1;
-      Eta eta = new Eta();
-      boolean barShown = false;
-      out.println(
+      Screen screen = new Screen(session.out, s, main.terminal);
+      session.out.println(
           s.bold("=== Watching " + n)
               + " ("
               + s.database(m.getSpec().source.connectionSecret.name)
@@ -73,55 +69,110 @@ final class WatchCommand implements Callable<Integer> {
               + s.database(m.getSpec().destination.connectionSecret.name)
               + ")");
       while (true) {
-        String status = StatusWords.of(m);
-        String message = m.getStatus() == null ? null : m.getStatus().message;
-        if (!status.equals(lastStatus) || !Objects.equals(message, lastMessage)) {
-          if (barShown) {
-            out.print("\r\u001b[K");
-            barShown = false;
-          }
-          out.println(
-              s.dim(LocalTime.now(ZoneId.systemDefault()).format(CLOCK))
-                  + "  "
-                  + StatusWords.styled(m, s)
-                  + (message == null ? "" : "  " + message));
-          lastStatus = status;
-          lastMessage = message;
-        }
-        var progress = m.getStatus() == null ? null : m.getStatus().progress;
-        // The copy: a Snapshot's in Migrating, a Streaming migration's initial copy in Preparing.
-        Phase phase = StatusWords.phase(m);
-        if ((phase == Phase.Migrating || phase == Phase.Preparing)
-            && progress != null
-            && progress.percent != null) {
-          if (progress.bytesDone != null) {
-            eta.sample(Instant.now(), progress.bytesDone);
-          }
-          Duration left = progress.bytesTotal == null ? null : eta.remaining(progress.bytesTotal);
-          if (live) {
-            out.print("\r\u001b[K" + ProgressView.line(progress, left, s));
-            out.flush();
-            barShown = true;
-          } else if (progress.percent / 10 != lastPercentShown / 10 || lastPercentShown < 0) {
-            out.println(ProgressView.line(progress, left, s));
-            lastPercentShown = progress.percent;
-          }
-        }
+        screen.status(m);
+        screen.progress(m);
         Integer end = end(m, session);
         if (end != null) {
           return end;
         }
         if (giveUpAt != null && Instant.now().isAfter(giveUpAt)) {
-          if (barShown) {
-            out.println();
-          }
+          screen.endBar();
           throw new CliException(
-              n + " is still " + status + " after " + timeout + "; it goes on without the watch.");
+              n
+                  + " is still "
+                  + StatusWords.of(m)
+                  + " after "
+                  + timeout
+                  + "; it goes on without the watch.");
         }
         Thread.sleep(intervalMillis);
         m = session.migration(n);
       }
     }
+  }
+
+  /**
+   * What the watch has shown: a line per change of status or message, and the copy's progress as a
+   * bar redrawn in place on a terminal, or a line per 10% when piped.
+   */
+  private static final class Screen {
+    private final PrintStream out;
+    private final Style s;
+    private final boolean live;
+    private final Eta eta = new Eta();
+    private String lastStatus;
+    private String lastMessage;
+    private int lastPercentShown = -1;
+    private boolean barShown;
+
+    Screen(PrintStream out, Style s, boolean live) {
+      this.out = out;
+      this.s = s;
+      this.live = live;
+    }
+
+    void status(PostgresMigration m) {
+      String status = StatusWords.of(m);
+      String message = m.getStatus() == null ? null : m.getStatus().message;
+      if (status.equals(lastStatus) && Objects.equals(message, lastMessage)) {
+        return;
+      }
+      if (barShown) {
+        out.print("\r\u001b[K");
+        barShown = false;
+      }
+      out.println(
+          s.dim(LocalTime.now(ZoneId.systemDefault()).format(CLOCK))
+              + "  "
+              + StatusWords.styled(m, s)
+              + (message == null ? "" : "  " + message));
+      lastStatus = status;
+      lastMessage = message;
+    }
+
+    void progress(PostgresMigration m) {
+      var progress = m.getStatus() == null ? null : m.getStatus().progress;
+      // The copy: a Snapshot's in Migrating, a Streaming migration's initial copy in Preparing.
+      Phase phase = m.phase();
+      if ((phase != Phase.Migrating && phase != Phase.Preparing)
+          || progress == null
+          || progress.percent == null) {
+        return;
+      }
+      if (progress.bytesDone != null) {
+        eta.sample(Instant.now(), progress.bytesDone);
+      }
+      Duration left = progress.bytesTotal == null ? null : eta.remaining(progress.bytesTotal);
+      if (live) {
+        out.print("\r\u001b[K" + ProgressView.line(progress, left, s));
+        out.flush();
+        barShown = true;
+      } else if (progress.percent / 10 != lastPercentShown / 10 || lastPercentShown < 0) {
+        out.println(ProgressView.line(progress, left, s));
+        lastPercentShown = progress.percent;
+      }
+    }
+
+    void endBar() {
+      if (barShown) {
+        out.println();
+      }
+    }
+  }
+
+  /** What a completed migration's watch ends with: the downtime, the app's new database. */
+  private static String completed(PostgresMigration m, Style s) {
+    var status = m.getStatus();
+    return s.green("Completed")
+        + (status.downtime != null && status.downtime.seconds != null
+            ? ": the app was in maintenance for " + status.downtime.seconds + " s"
+            : "")
+        + ". The app now uses "
+        + s.database(m.getSpec().destination.connectionSecret.name)
+        + (status.promotion != null && status.promotion.aliasKey != null
+            ? "; the previous URL is kept under " + status.promotion.aliasKey
+            : "")
+        + ".";
   }
 
   /** The exit code when {@code m} has ended or waits for the user; null while it goes on. */
@@ -130,19 +181,9 @@ final class WatchCommand implements Callable<Integer> {
     var out = session.out;
     var s = session.style;
     var status = m.getStatus();
-    switch (StatusWords.phase(m)) {
+    switch (m.phase()) {
       case Completed, SourceDestroyed -> {
-        out.println(
-            s.green("Completed")
-                + (status.downtime != null && status.downtime.seconds != null
-                    ? ": the app was in maintenance for " + status.downtime.seconds + " s"
-                    : "")
-                + ". The app now uses "
-                + s.database(m.getSpec().destination.connectionSecret.name)
-                + (status.promotion != null && status.promotion.aliasKey != null
-                    ? "; the previous URL is kept under " + status.promotion.aliasKey
-                    : "")
-                + ".");
+        out.println(completed(m, s));
         return ExitCode.OK;
       }
       case Failed -> {
@@ -154,9 +195,7 @@ final class WatchCommand implements Callable<Integer> {
       }
       case PrepareFailed -> {
         out.println(
-            s.red(ChecksReport.summary(status.checks))
-                + ". See them with: kubectl pg-migrate checks "
-                + n);
+            s.red(Checks.tally(status.checks)) + ". See them with: kubectl pg-migrate checks " + n);
         return ExitCode.PREPARE_FAILED;
       }
       case Cancelled, Expired -> {

@@ -1,6 +1,8 @@
 package io.pgmigration.operator.copy;
 
-import io.pgmigration.operator.db.PostgresUri;
+import io.pgmigration.operator.copy.CopyContract.Env;
+import io.pgmigration.operator.copy.CopyContract.Mode;
+import io.pgmigration.operator.secrets.PostgresUri;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,19 +29,19 @@ public final class CopyMain {
   private CopyMain() {}
 
   public static void main(String[] args) throws Exception {
-    String mode = args.length > 0 ? args[0] : "job";
-    PostgresUri source = PostgresUri.parse(required("SOURCE_URL"));
-    PostgresUri destination = PostgresUri.parse(required("DESTINATION_URL"));
+    Mode mode = args.length > 0 ? Mode.of(args[0]) : Mode.JOB;
+    if (mode == null) {
+      System.err.println("copy: unknown mode " + args[0] + " (job, schema or vacuum)");
+      System.exit(2);
+    }
+    PostgresUri source = PostgresUri.parse(required(Env.SOURCE_URL));
+    PostgresUri destination = PostgresUri.parse(required(Env.DESTINATION_URL));
     Instant start = Instant.now();
     try {
       switch (mode) {
-        case "job" -> report(pod(source, destination).run(options()), start);
-        case "schema" -> pod(source, destination).script("schema.sh");
-        case "vacuum" -> pod(source, destination).script("vacuum.sh");
-        default -> {
-          System.err.println("copy: unknown mode " + mode + " (job, schema or vacuum)");
-          System.exit(2);
-        }
+        case JOB -> report(pod(source, destination).run(options()), start);
+        case SCHEMA -> pod(source, destination).script("schema.sh");
+        case VACUUM -> pod(source, destination).script("vacuum.sh");
       }
     } catch (Exception e) {
       // The last lines of the log end up in the migration's status: say what failed, briefly.
@@ -51,17 +53,17 @@ public final class CopyMain {
 
   private static CopyPod pod(PostgresUri source, PostgresUri destination) {
     Map<String, String> env = new HashMap<>(System.getenv());
-    env.putIfAbsent("JOBS", Integer.toString(number("WORKERS", 2)));
+    env.putIfAbsent(Env.JOBS, Integer.toString(number(Env.WORKERS, 2)));
     return new CopyPod(source, destination, env, CopyMain::log);
   }
 
   private static DataCopy.Options options() {
     return new DataCopy.Options(
-        number("WORKERS", 2),
-        (long) number("CHUNK_MB", 256) << 20,
-        number("JOB_COMPLETION_INDEX", 0),
-        number("WORKER_COUNT", 1),
-        (long) number("BUILD_MB", 256) << 20);
+        number(Env.WORKERS, 2),
+        (long) number(Env.CHUNK_MB, 256) << 20,
+        number(Env.JOB_COMPLETION_INDEX, 0),
+        number(Env.WORKER_COUNT, 1),
+        (long) number(Env.BUILD_MB, 256) << 20);
   }
 
   private static void report(DataCopy.Result r, Instant start) {

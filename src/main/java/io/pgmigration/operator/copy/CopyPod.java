@@ -1,7 +1,8 @@
 package io.pgmigration.operator.copy;
 
+import io.pgmigration.operator.copy.CopyContract.Bookkeeping;
 import io.pgmigration.operator.db.DatabaseProbe;
-import io.pgmigration.operator.db.PostgresUri;
+import io.pgmigration.operator.secrets.PostgresUri;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +31,6 @@ import java.util.function.Consumer;
  * A pod started again after a failure repeats nothing that is marked done.
  */
 public final class CopyPod {
-  private static final String SCHEMA_LOCK = DataCopy.STATE_SCHEMA + " schema";
-  private static final String POST_DATA_LOCK = DataCopy.STATE_SCHEMA + " post-data";
-
   private final PostgresUri destination;
   private final DataCopy copy;
   private final Consumer<String> log;
@@ -63,7 +61,7 @@ public final class CopyPod {
 
   private void schema() throws Exception {
     try (Connection d = connect()) {
-      lock(d, SCHEMA_LOCK);
+      lock(d, Bookkeeping.LOCK_SCHEMA);
       if (marked(d, "schema")) {
         log.accept("the schema is already restored");
       } else {
@@ -74,11 +72,7 @@ public final class CopyPod {
 
   private void markDataDone(int index) throws SQLException {
     try (Connection d = connect();
-        var s =
-            d.prepareStatement(
-                "INSERT INTO "
-                    + DataCopy.STATE_SCHEMA
-                    + ".steps VALUES (?) ON CONFLICT DO NOTHING")) {
+        var s = d.prepareStatement(Bookkeeping.MARK_STEP)) {
       s.setString(1, "data " + index);
       s.executeUpdate();
     }
@@ -86,7 +80,7 @@ public final class CopyPod {
 
   private void postData(int pods) throws Exception {
     try (Connection d = connect()) {
-      lock(d, POST_DATA_LOCK);
+      lock(d, Bookkeeping.LOCK_POST_DATA);
       if (!stepsExist(d)) {
         log.accept("another pod has already built the indexes and constraints");
         return;
@@ -119,6 +113,7 @@ public final class CopyPod {
     }
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", text).inheritIO();
     pb.environment().putAll(environment);
+    pb.environment().putAll(Bookkeeping.scriptEnvironment());
     int exit = pb.start().waitFor();
     if (exit != 0) {
       throw new IllegalStateException(name + " failed with exit code " + exit);
@@ -138,9 +133,7 @@ public final class CopyPod {
 
   private static boolean stepsExist(Connection d) throws SQLException {
     try (Statement s = d.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT to_regclass('" + DataCopy.STATE_SCHEMA + ".steps') IS NOT NULL")) {
+        ResultSet r = s.executeQuery(Bookkeeping.STEPS_EXIST)) {
       r.next();
       return r.getBoolean(1);
     }
@@ -150,8 +143,7 @@ public final class CopyPod {
     if (!stepsExist(d)) {
       return false;
     }
-    try (var s =
-        d.prepareStatement("SELECT 1 FROM " + DataCopy.STATE_SCHEMA + ".steps WHERE step = ?")) {
+    try (var s = d.prepareStatement(Bookkeeping.STEP_DONE)) {
       s.setString(1, step);
       try (ResultSet r = s.executeQuery()) {
         return r.next();
@@ -161,11 +153,7 @@ public final class CopyPod {
 
   private static int dataMarks(Connection d) throws SQLException {
     try (Statement s = d.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT count(*) FROM "
-                    + DataCopy.STATE_SCHEMA
-                    + ".steps WHERE step LIKE 'data %'")) {
+        ResultSet r = s.executeQuery(Bookkeeping.DATA_MARKS)) {
       r.next();
       return r.getInt(1);
     }

@@ -1,8 +1,9 @@
 package io.pgmigration.operator.copy;
 
+import io.pgmigration.operator.copy.CopyContract.Bookkeeping;
 import io.pgmigration.operator.db.DatabaseProbe;
-import io.pgmigration.operator.db.PostgresUri;
 import io.pgmigration.operator.db.Sequences;
+import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,16 +32,10 @@ import org.postgresql.copy.CopyOut;
  * source to a destination whose schema (pre-data) is already in place, with parallel COPY streams
  * and no intermediate files. All workers read one exported snapshot of the source.
  *
- * <p>Resumable: each item's rows and its mark in {@code pgmo_copy.done} commit in one transaction
+ * <p>Resumable: each item's rows and its mark in the bookkeeping schema commit in one transaction
  * on the destination, so a restarted copy skips what is done and an item can never land twice.
  */
 public final class DataCopy {
-  /**
-   * The destination schema holding the copy's progress marks; post-data.sh drops it once the copy
-   * is complete.
-   */
-  public static final String STATE_SCHEMA = "pgmo_copy";
-
   /**
    * How the copy is cut and shared: {@code workers} streams in this process, items of about {@code
    * chunkBytes}, this process being worker {@code index} of {@code count}; a table of at least
@@ -128,14 +123,12 @@ public final class DataCopy {
     try (Connection d = connect(destination)) {
       // Workers start together, and CREATE … IF NOT EXISTS is not safe against a concurrent one.
       d.setAutoCommit(false);
-      exec(d, "SELECT pg_advisory_xact_lock(hashtext('" + STATE_SCHEMA + "'))");
-      exec(d, "CREATE SCHEMA IF NOT EXISTS " + STATE_SCHEMA);
-      exec(d, "CREATE TABLE IF NOT EXISTS " + STATE_SCHEMA + ".done (item text PRIMARY KEY)");
-      exec(d, "CREATE TABLE IF NOT EXISTS " + STATE_SCHEMA + ".built (toc text PRIMARY KEY)");
+      exec(d, "SELECT pg_advisory_xact_lock(hashtext('" + Bookkeeping.LOCK_MARKS + "'))");
+      exec(d, Bookkeeping.CREATE_MARKS);
       d.commit();
       Set<String> done = new HashSet<>();
       try (Statement s = d.createStatement();
-          ResultSet r = s.executeQuery("SELECT item FROM " + STATE_SCHEMA + ".done")) {
+          ResultSet r = s.executeQuery(Bookkeeping.DONE_ITEMS)) {
         while (r.next()) {
           done.add(r.getString(1));
         }
@@ -159,8 +152,7 @@ public final class DataCopy {
       exec(s, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
       exec(d, "SET synchronous_commit = off");
       d.setAutoCommit(false);
-      try (PreparedStatement mark =
-          d.prepareStatement("INSERT INTO " + STATE_SCHEMA + ".done (item) VALUES (?)")) {
+      try (PreparedStatement mark = d.prepareStatement(Bookkeeping.MARK_DONE)) {
         WorkItem item;
         while ((item = queue.poll()) != null) {
           long moved = copy(item, s, d);
@@ -221,12 +213,11 @@ public final class DataCopy {
 
   /**
    * Builds the table's indexes once every item of it, by any worker, is done. The advisory lock and
-   * the marks in {@code pgmo_copy.built} make sure only one worker builds each, once.
+   * the marks in the bookkeeping schema make sure only one worker builds each, once.
    */
   private void buildIfComplete(Connection d, TableInfo t, TableWork table) throws SQLException {
     exec(d, "SELECT pg_advisory_xact_lock(hashtext(" + literal(t.qualified()) + "))");
-    try (PreparedStatement doneCount =
-        d.prepareStatement("SELECT count(*) FROM " + STATE_SCHEMA + ".done WHERE item = ANY (?)")) {
+    try (PreparedStatement doneCount = d.prepareStatement(Bookkeeping.DONE_COUNT)) {
       doneCount.setArray(1, d.createArrayOf("text", table.items().toArray()));
       try (ResultSet r = doneCount.executeQuery()) {
         r.next();
@@ -236,10 +227,8 @@ public final class DataCopy {
         }
       }
     }
-    try (PreparedStatement built =
-            d.prepareStatement("SELECT 1 FROM " + STATE_SCHEMA + ".built WHERE toc = ?");
-        PreparedStatement mark =
-            d.prepareStatement("INSERT INTO " + STATE_SCHEMA + ".built (toc) VALUES (?)")) {
+    try (PreparedStatement built = d.prepareStatement(Bookkeeping.BUILT);
+        PreparedStatement mark = d.prepareStatement(Bookkeeping.MARK_BUILT)) {
       for (SourceCatalog.IndexBuild b : table.builds()) {
         built.setString(1, b.toc());
         try (ResultSet r = built.executeQuery()) {

@@ -1,6 +1,7 @@
 package io.pgmigration.operator.db;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
+import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -3,6 +3,7 @@ package io.pgmigration.operator.db;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification.Mismatch;
+import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,50 +38,9 @@ public final class CopyVerifier {
       dst.setReadOnly(true);
       List<Mismatch> mismatches = new ArrayList<>();
       List<String> tables = tables(src);
-      List<String> destinationTables = tables(dst);
-      List<String> both = tables.stream().filter(destinationTables::contains).toList();
-      // Each side reads its own server: both at once, so the app waits for the slower one only.
-      CompletableFuture<Map<String, String[]>> sourceSide =
-          CompletableFuture.supplyAsync(() -> summarizeAll(src, both, mode));
-      Map<String, String[]> destinationSide;
-      Map<String, String[]> sourceSummaries;
-      try {
-        destinationSide = summarizeAll(dst, both, mode);
-        sourceSummaries = sourceSide.join();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof SQLException sql) {
-          throw sql;
-        }
-        throw e;
-      }
-      for (String table : tables) {
-        if (!destinationTables.contains(table)) {
-          mismatches.add(mismatch(table, "missing on the destination"));
-          continue;
-        }
-        String[] s = sourceSummaries.get(table);
-        String[] d = destinationSide.get(table);
-        if (!s[0].equals(d[0])) {
-          mismatches.add(
-              mismatch(table, "rows: " + s[0] + " on the source, " + d[0] + " on the destination"));
-        } else if (!Objects.equals(s[1], d[1])) {
-          mismatches.add(mismatch(table, "checksum of the rows differs"));
-        }
-      }
+      compareTables(src, dst, tables, mode, mismatches);
       Map<String, String> sequences = sequences(src);
-      Map<String, String> destinationSequences = sequences(dst);
-      sequences.forEach(
-          (sequence, value) -> {
-            String other = destinationSequences.get(sequence);
-            if (other == null) {
-              mismatches.add(mismatch(sequence, "sequence missing on the destination"));
-            } else if (!other.equals(value)) {
-              mismatches.add(
-                  mismatch(
-                      sequence,
-                      "sequence at " + value + " on the source, " + other + " on the destination"));
-            }
-          });
+      compareSequences(sequences, sequences(dst), mismatches);
       String objects = largeObjects(src);
       String destinationObjects = largeObjects(dst);
       if (!objects.equals(destinationObjects)) {
@@ -95,6 +55,65 @@ public final class CopyVerifier {
       result.mismatches = mismatches;
       return result;
     }
+  }
+
+  /** Every table of the source: there on the destination, with the same rows. */
+  private static void compareTables(
+      Connection src,
+      Connection dst,
+      List<String> tables,
+      VerificationMode mode,
+      List<Mismatch> mismatches)
+      throws SQLException {
+    List<String> destinationTables = tables(dst);
+    List<String> both = tables.stream().filter(destinationTables::contains).toList();
+    // Each side reads its own server: both at once, so the app waits for the slower one only.
+    CompletableFuture<Map<String, String[]>> sourceSide =
+        CompletableFuture.supplyAsync(() -> summarizeAll(src, both, mode));
+    Map<String, String[]> destinationSide;
+    Map<String, String[]> sourceSummaries;
+    try {
+      destinationSide = summarizeAll(dst, both, mode);
+      sourceSummaries = sourceSide.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw e;
+    }
+    for (String table : tables) {
+      if (!destinationTables.contains(table)) {
+        mismatches.add(mismatch(table, "missing on the destination"));
+        continue;
+      }
+      String[] s = sourceSummaries.get(table);
+      String[] d = destinationSide.get(table);
+      if (!s[0].equals(d[0])) {
+        mismatches.add(
+            mismatch(table, "rows: " + s[0] + " on the source, " + d[0] + " on the destination"));
+      } else if (!Objects.equals(s[1], d[1])) {
+        mismatches.add(mismatch(table, "checksum of the rows differs"));
+      }
+    }
+  }
+
+  /** Every sequence of the source: there on the destination, at the same value. */
+  private static void compareSequences(
+      Map<String, String> sequences,
+      Map<String, String> destinationSequences,
+      List<Mismatch> mismatches) {
+    sequences.forEach(
+        (sequence, value) -> {
+          String other = destinationSequences.get(sequence);
+          if (other == null) {
+            mismatches.add(mismatch(sequence, "sequence missing on the destination"));
+          } else if (!other.equals(value)) {
+            mismatches.add(
+                mismatch(
+                    sequence,
+                    "sequence at " + value + " on the source, " + other + " on the destination"));
+          }
+        });
   }
 
   /** {@link #summarize} of every table in {@code tables}, in one session. */

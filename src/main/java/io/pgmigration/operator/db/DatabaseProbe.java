@@ -1,5 +1,6 @@
 package io.pgmigration.operator.db;
 
+import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.ResultSet;
@@ -43,6 +44,47 @@ public final class DatabaseProbe {
     return c;
   }
 
+  /** User tables, as schema.table. */
+  private static final String USER_TABLES =
+      "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+          + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind IN ('r', 'p') AND "
+          + USER_SCHEMAS
+          + " ORDER BY 1";
+
+  private static final String MAY_REPLICATE =
+      "SELECT (rolsuper OR rolreplication)::text FROM pg_roles WHERE rolname = current_user";
+
+  /** CREATE SUBSCRIPTION: a superuser, or from PostgreSQL 16 pg_create_subscription. */
+  private static final String MAY_SUBSCRIBE =
+      "SELECT (CASE WHEN rolsuper THEN true"
+          + " WHEN current_setting('server_version_num')::int >= 160000"
+          + " THEN pg_has_role(current_user, 'pg_create_subscription', 'MEMBER')"
+          + " ELSE false END)::text FROM pg_roles WHERE rolname = current_user";
+
+  /** Tables whose updates and deletes logical replication could not apply. */
+  private static final String WITHOUT_REPLICA_IDENTITY =
+      "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+          + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind = 'r' AND "
+          + USER_SCHEMAS
+          + " AND c.relreplident <> 'f'"
+          + " AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid"
+          + "   AND (i.indisprimary OR (c.relreplident = 'i' AND i.indisreplident)))"
+          + " ORDER BY 1";
+
+  private static final String UNLOGGED_TABLES =
+      "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+          + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind = 'r' AND c.relpersistence = 'u' AND "
+          + USER_SCHEMAS
+          + " ORDER BY 1";
+
+  private static final String SUBSCRIPTIONS =
+      "SELECT subname FROM pg_subscription WHERE subdbid ="
+          + " (SELECT oid FROM pg_database WHERE datname = current_database())"
+          + " ORDER BY 1";
+
   /** Reads the facts of the database {@code uri} names. */
   public static DatabaseFacts probe(PostgresUri uri) throws SQLException {
     try (Connection c = connect(uri)) {
@@ -55,13 +97,7 @@ public final class DatabaseProbe {
                 one(s, "SHOW server_version"),
                 optional(s, "SELECT system_identifier::text FROM pg_control_system()"),
                 one(s, "SELECT current_database()"),
-                list(
-                    s,
-                    "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
-                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relkind IN ('r', 'p') AND "
-                        + USER_SCHEMAS
-                        + " ORDER BY 1"),
+                list(s, USER_TABLES),
                 map(
                     s,
                     "SELECT extname, extversion FROM pg_extension WHERE extname <> 'plpgsql'"
@@ -73,42 +109,12 @@ public final class DatabaseProbe {
                 Integer.parseInt(one(s, "SELECT count(*) FROM pg_replication_slots")),
                 Integer.parseInt(one(s, "SHOW max_wal_senders")),
                 Integer.parseInt(one(s, "SELECT count(*) FROM pg_stat_replication")),
-                Boolean.parseBoolean(
-                    one(
-                        s,
-                        "SELECT (rolsuper OR rolreplication)::text FROM pg_roles"
-                            + " WHERE rolname = current_user")),
-                // CREATE SUBSCRIPTION: a superuser, or from PostgreSQL 16 pg_create_subscription.
-                Boolean.parseBoolean(
-                    one(
-                        s,
-                        "SELECT (CASE WHEN rolsuper THEN true"
-                            + " WHEN current_setting('server_version_num')::int >= 160000"
-                            + " THEN pg_has_role(current_user, 'pg_create_subscription', 'MEMBER')"
-                            + " ELSE false END)::text FROM pg_roles WHERE rolname = current_user")),
-                list(
-                    s,
-                    "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
-                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relkind = 'r' AND "
-                        + USER_SCHEMAS
-                        + " AND c.relreplident <> 'f'"
-                        + " AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid"
-                        + "   AND (i.indisprimary OR (c.relreplident = 'i' AND i.indisreplident)))"
-                        + " ORDER BY 1"),
+                Boolean.parseBoolean(one(s, MAY_REPLICATE)),
+                Boolean.parseBoolean(one(s, MAY_SUBSCRIBE)),
+                list(s, WITHOUT_REPLICA_IDENTITY),
                 Long.parseLong(one(s, "SELECT count(*) FROM pg_largeobject_metadata")),
-                list(
-                    s,
-                    "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
-                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relkind = 'r' AND c.relpersistence = 'u' AND "
-                        + USER_SCHEMAS
-                        + " ORDER BY 1"),
-                list(
-                    s,
-                    "SELECT subname FROM pg_subscription WHERE subdbid ="
-                        + " (SELECT oid FROM pg_database WHERE datname = current_database())"
-                        + " ORDER BY 1"));
+                list(s, UNLOGGED_TABLES),
+                list(s, SUBSCRIPTIONS));
         return facts;
       }
     }

@@ -1,5 +1,6 @@
 package io.pgmigration.operator.db;
 
+import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

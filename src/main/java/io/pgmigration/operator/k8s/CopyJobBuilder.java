@@ -1,13 +1,20 @@
 package io.pgmigration.operator.k8s;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.pgmigration.operator.api.v1alpha1.Durations;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
+import io.pgmigration.operator.copy.CopyContract;
+import io.pgmigration.operator.copy.CopyContract.Env;
+import io.pgmigration.operator.copy.CopyContract.Mode;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +36,13 @@ import java.util.Map;
  * arguments.
  */
 public final class CopyJobBuilder {
-  /** Labels every object the operator makes for a migration. */
+  /** Labels every object the operator makes for a migration, with the migration's name. */
   public static final String MIGRATION_LABEL = "pgmigration.io/migration";
+
+  /** Labels every object the operator makes, with {@link #MANAGED_BY}. */
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+
+  public static final String MANAGED_BY = "pg-migration-operator";
 
   public static final String SPEC_HASH_LABEL = "pgmigration.io/spec-hash";
 
@@ -40,24 +52,22 @@ public final class CopyJobBuilder {
   /** Where the operator image keeps the Quarkus application, whose jars hold the copy engine. */
   static final String APP_DIR = "/deployments";
 
-  static final String MAIN = "io.pgmigration.operator.copy.CopyMain";
-
   /** How often a failed pod of the copy is started again before the copy fails. */
   public static final int POD_RETRIES = 2;
 
   /** What a Job does. */
   public enum Kind {
     /** The Snapshot copy: schema, rows, indexes, sequences, large objects. */
-    Copy("copy", "job"),
+    Copy("copy", Mode.JOB),
     /** The Streaming method's schema, before the subscription fills it. */
-    Schema("schema", "schema"),
+    Schema("schema", Mode.SCHEMA),
     /** VACUUM ANALYZE of the Streaming method's destination, once its tables are copied. */
-    Vacuum("vacuum", "vacuum");
+    Vacuum("vacuum", Mode.VACUUM);
 
     private final String suffix;
-    private final String mode;
+    private final Mode mode;
 
-    Kind(String suffix, String mode) {
+    Kind(String suffix, Mode mode) {
       this.suffix = suffix;
       this.mode = mode;
     }
@@ -84,8 +94,8 @@ public final class CopyJobBuilder {
     int pods = kind == Kind.Copy ? spec.copy.workers : 1;
     Map<String, String> labels =
         Map.of(
-            "app.kubernetes.io/managed-by",
-            "pg-migration-operator",
+            MANAGED_BY_LABEL,
+            MANAGED_BY,
             "app.kubernetes.io/component",
             kind.suffix,
             MIGRATION_LABEL,
@@ -120,7 +130,15 @@ public final class CopyJobBuilder {
         .withActiveDeadlineSeconds(Durations.parse(spec.copy.activeDeadline).toSeconds())
         // Kept a day for inspection, then cleaned up by the TTL controller.
         .withTtlSecondsAfterFinished(86_400)
-        .withNewTemplate()
+        .withTemplate(podTemplate(migration, kind, image, labels, pods))
+        .endSpec()
+        .build();
+  }
+
+  /** The pods: restricted Pod Security Standard, no API token, scratch space in emptyDirs. */
+  private static PodTemplateSpec podTemplate(
+      PostgresMigration migration, Kind kind, String image, Map<String, String> labels, int pods) {
+    return new PodTemplateSpecBuilder()
         .withNewMetadata()
         .withLabels(labels)
         .endMetadata()
@@ -135,10 +153,34 @@ public final class CopyJobBuilder {
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .endSecurityContext()
-        .addNewContainer()
+        .withContainers(container(migration, kind, image, pods))
+        .addNewVolume()
+        .withName("work")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        .addNewVolume()
+        .withName("tmp")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        .endSpec()
+        .build();
+  }
+
+  /** The container: the copy engine in {@code kind}'s mode, read-only but for /work and /tmp. */
+  private static Container container(
+      PostgresMigration migration, Kind kind, String image, int pods) {
+    var spec = migration.getSpec();
+    return new ContainerBuilder()
         .withName(kind.suffix)
         .withImage(image)
-        .withCommand("java", "-cp", APP_DIR + "/app/*:" + APP_DIR + "/lib/main/*", MAIN, kind.mode)
+        .withCommand(
+            "java",
+            "-cp",
+            APP_DIR + "/app/*:" + APP_DIR + "/lib/main/*",
+            CopyContract.MAIN,
+            kind.mode.argument())
         .withEnv(env(migration, pods))
         .withResources(spec.copy.resources)
         .withNewSecurityContext()
@@ -156,20 +198,6 @@ public final class CopyJobBuilder {
         .withName("tmp")
         .withMountPath("/tmp")
         .endVolumeMount()
-        .endContainer()
-        .addNewVolume()
-        .withName("work")
-        .withNewEmptyDir()
-        .endEmptyDir()
-        .endVolume()
-        .addNewVolume()
-        .withName("tmp")
-        .withNewEmptyDir()
-        .endEmptyDir()
-        .endVolume()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
         .build();
   }
 
@@ -177,12 +205,12 @@ public final class CopyJobBuilder {
     var spec = migration.getSpec();
     String streams = Integer.toString(spec.copy.parallelism);
     return List.of(
-        secretEnv("SOURCE_URL", spec.source.connectionSecret),
-        secretEnv("DESTINATION_URL", spec.destination.connectionSecret),
-        plain("WORKERS", streams),
-        plain("JOBS", streams),
-        plain("WORKER_COUNT", Integer.toString(pods)),
-        plain("WORK_DIR", "/work"),
+        secretEnv(Env.SOURCE_URL, spec.source.connectionSecret),
+        secretEnv(Env.DESTINATION_URL, spec.destination.connectionSecret),
+        plain(Env.WORKERS, streams),
+        plain(Env.JOBS, streams),
+        plain(Env.WORKER_COUNT, Integer.toString(pods)),
+        plain(Env.WORK_DIR, "/work"),
         plain("HOME", "/work"),
         plain("PGAPPNAME", "pg-migration-operator-copy"));
   }

@@ -2,8 +2,7 @@ package io.pgmigration.operator.phase;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.phase.port.Notices;
 
 /**
  * spec.cancel after the copy started is refused, as Heroku refuses it: a half-copied destination is
@@ -17,22 +16,16 @@ final class CancelRefusal {
 
   private CancelRefusal() {}
 
-  static void check(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
-    if (!m.getSpec().cancel) {
+  static void check(StatusDraft d, Notices notices) {
+    if (!d.spec().cancel) {
       return;
     }
-    Condition refused = ConditionWriter.find(status, Conditions.Type.CANCEL_REFUSED);
+    Condition refused = d.condition(Conditions.Type.CANCEL_REFUSED);
     if (refused != null && "True".equals(refused.getStatus())) {
       return;
     }
-    Transitions.condition(
-        m,
-        status,
-        Conditions.Type.CANCEL_REFUSED,
-        true,
-        Conditions.Reason.CANCEL_REFUSED,
-        MESSAGE + " (phase " + status.phase + ")",
-        ctx.now());
-    ctx.warn(m, Conditions.Reason.CANCEL_REFUSED, MESSAGE + " (phase " + status.phase + ")");
+    String message = MESSAGE + " (phase " + d.phase() + ")";
+    d.condition(Conditions.Type.CANCEL_REFUSED, true, Conditions.Reason.CANCEL_REFUSED, message);
+    notices.warn(d.migration(), Conditions.Reason.CANCEL_REFUSED, message);
   }
 }

@@ -2,8 +2,6 @@ package io.pgmigration.operator.phase;
 
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 
 /**
  * Cancellation before the migration starts: the app and the source have not been touched, so
@@ -13,22 +11,15 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 final class Cancellation {
   private Cancellation() {}
 
-  static Step cancel(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
-    Transitions.moveTo(
-        status,
+  static Step cancel(StatusDraft d) {
+    d.moveTo(
         Phase.Cancelled,
-        ReplicationCleanup.live(status)
+        ReplicationCleanup.live(d.status())
             ? "Cancelled by spec.cancel before the migration started; the app and the source"
                 + " were not touched, and the destination keeps what the replication copied."
             : "Cancelled by spec.cancel before the migration started; nothing was touched.");
-    Transitions.condition(
-        m,
-        status,
-        Conditions.Type.READY,
-        false,
-        Conditions.Reason.CANCELLED,
-        "The migration was cancelled.",
-        ctx.now());
+    d.condition(
+        Conditions.Type.READY, false, Conditions.Reason.CANCELLED, "The migration was cancelled.");
     return Step.waitForChange();
   }
 }

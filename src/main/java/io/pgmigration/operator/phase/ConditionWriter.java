@@ -3,8 +3,8 @@ package io.pgmigration.operator.phase;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.api.v1alpha1.Timestamps;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * The one place that writes conditions. A condition keeps its lastTransitionTime while its status
@@ -38,7 +38,7 @@ public final class ConditionWriter {
     String transitionTime =
         previous != null && value.equals(previous.getStatus())
             ? previous.getLastTransitionTime()
-            : now.truncatedTo(ChronoUnit.SECONDS).toString();
+            : Timestamps.of(now);
     Condition next =
         new ConditionBuilder()
             .withType(type)

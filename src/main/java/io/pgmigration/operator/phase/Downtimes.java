@@ -8,20 +8,20 @@ import java.time.Instant;
 final class Downtimes {
   private Downtimes() {}
 
-  static void begin(PostgresMigrationStatus status, Instant now) {
-    status.downtime = new PostgresMigrationStatus.Downtime();
-    status.downtime.startedAt = Transitions.timestamp(now);
+  static void begin(StatusDraft d) {
+    d.status().downtime = new PostgresMigrationStatus.Downtime();
+    d.status().downtime.startedAt = d.timestamp();
   }
 
   /** Ends the downtime once; later calls keep the first end. */
-  static void end(PostgresMigrationStatus status, Instant now) {
-    if (status.downtime.endedAt != null) {
+  static void end(StatusDraft d) {
+    PostgresMigrationStatus.Downtime downtime = d.status().downtime;
+    if (downtime.endedAt != null) {
       return;
     }
-    status.downtime.endedAt = Transitions.timestamp(now);
-    status.downtime.seconds =
-        Duration.between(
-                Instant.parse(status.downtime.startedAt), Instant.parse(status.downtime.endedAt))
+    downtime.endedAt = d.timestamp();
+    downtime.seconds =
+        Duration.between(Instant.parse(downtime.startedAt), Instant.parse(downtime.endedAt))
             .toSeconds();
   }
 }

@@ -1,12 +1,11 @@
 package io.pgmigration.operator.phase;
 
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.phase.port.Ports;
 
 /** Phases in which the operator has nothing to do: the ends. */
 final class HoldHandler implements PhaseHandler {
   @Override
-  public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
+  public Step handle(StatusDraft d, Ports ports) {
     return Step.waitForChange();
   }
 }

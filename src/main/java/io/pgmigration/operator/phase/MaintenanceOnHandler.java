@@ -3,11 +3,10 @@ package io.pgmigration.operator.phase;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Durations;
 import io.pgmigration.operator.api.v1alpha1.Phase;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Maintenance;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
-import java.time.Duration;
+import io.pgmigration.operator.api.v1alpha1.Timestamps;
+import io.pgmigration.operator.phase.port.Ports;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -27,105 +26,93 @@ import java.util.stream.Collectors;
  * that may have been set. {@code cancel} is still honoured here, before the copy starts.
  */
 final class MaintenanceOnHandler implements PhaseHandler {
-  /**
-   * How often the drain is looked at: often at first, since every moment of it is downtime and an
-   * app that stops on SIGTERM is gone in a second or two; then less often, for a slow one.
-   */
-  static final Duration POLL_FIRST = Duration.ofMillis(250);
+  private final Polling polling;
 
-  static final Duration POLL = Duration.ofSeconds(2);
-  static final Duration FIRST_POLLS = Duration.ofSeconds(10);
+  MaintenanceOnHandler(Polling polling) {
+    this.polling = polling;
+  }
 
   @Override
-  public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
-    Instant now = ctx.now();
-    if (m.getSpec().cancel) {
-      return RollbackHandler.begin(
-          m,
-          status,
-          Phase.Cancelled,
-          "Cancelled by spec.cancel during maintenance, before the copy started",
-          now);
+  public Step handle(StatusDraft d, Ports ports) {
+    if (d.spec().cancel) {
+      return d.rollBack(
+          Phase.Cancelled, "Cancelled by spec.cancel during maintenance, before the copy started");
     }
-    if (status.maintenance == null) {
-      Maintenance maintenance = new Maintenance();
-      maintenance.workloads = ctx.recordWorkloads(m);
-      maintenance.sourceFenced = false;
-      status.maintenance = maintenance;
-      Downtimes.begin(status, now);
-      status.message =
-          "Recorded "
-              + describe(maintenance.workloads)
-              + "; stopping them and waiting for their pods to end.";
-      Transitions.condition(
-          m,
-          status,
-          Conditions.Type.MAINTENANCE_MODE,
-          true,
-          Conditions.Reason.STOPPING_WORKLOADS,
-          status.message,
-          now);
-      return Step.now();
+    if (d.status().maintenance == null) {
+      return record(d, ports);
     }
-    List<RecordedWorkload> workloads = status.maintenance.workloads;
-    if (!Boolean.TRUE.equals(status.maintenance.sourceFenced)) {
-      for (RecordedWorkload w : workloads) {
-        ctx.stopWorkload(m, w);
-      }
-      List<String> left = ctx.remainingPods(m, workloads);
-      if (!left.isEmpty()) {
-        Duration drain = Durations.parse(m.getSpec().app.maintenance.drainTimeout);
-        Instant giveUp = Instant.parse(status.downtime.startedAt).plus(drain);
-        if (!now.isBefore(giveUp)) {
-          return RollbackHandler.begin(
-              m,
-              status,
-              Phase.Failed,
-              left.size()
-                  + " pod(s) of the app were still running after drainTimeout ("
-                  + m.getSpec().app.maintenance.drainTimeout
-                  + "): "
-                  + String.join(", ", left),
-              now);
-        }
-        status.message =
-            "Waiting until "
-                + Transitions.timestamp(giveUp)
-                + " for "
-                + left.size()
-                + " pod(s) of the app to end: "
-                + String.join(", ", left);
-        Instant began = Instant.parse(status.downtime.startedAt);
-        return Step.after(now.isBefore(began.plus(FIRST_POLLS)) ? POLL_FIRST : POLL);
-      }
-      status.maintenance.sourceFenced = true;
-      status.message = "The app is stopped; fencing the source (read-only, sessions ended).";
-      return Step.now();
+    if (!Boolean.TRUE.equals(d.status().maintenance.sourceFenced)) {
+      return drain(d, ports);
     }
-    List<String> unended = ctx.fenceSource(m);
+    List<String> unended = ports.maintenance().fenceSource(d.migration());
     if (!unended.isEmpty()) {
-      return RollbackHandler.begin(
-          m,
-          status,
+      return d.rollBack(
           Phase.Failed,
           "Could not end "
               + unended.size()
               + " session(s) on the source, so writes to it cannot be ruled out: "
               + String.join(", ", unended)
-              + ". Connect as the database owner with pg_signal_backend, or stop those clients",
-          now);
+              + ". Connect as the database owner with pg_signal_backend, or stop those clients");
     }
-    Transitions.moveTo(
-        status, Phase.Migrating, "The app is stopped and the source is read-only; copying.");
-    Transitions.condition(
-        m,
-        status,
+    d.moveTo(Phase.Migrating, "The app is stopped and the source is read-only; copying.");
+    d.condition(
         Conditions.Type.MAINTENANCE_MODE,
         true,
         Conditions.Reason.APP_STOPPED,
-        "Stopped " + describe(workloads) + "; the source is read-only.",
-        now);
+        "Stopped " + describe(d.status().maintenance.workloads) + "; the source is read-only.");
     return Step.now();
+  }
+
+  /** Step 1: every selected workload recorded as it is; the downtime starts. */
+  private static Step record(StatusDraft d, Ports ports) {
+    Maintenance maintenance = new Maintenance();
+    maintenance.workloads = ports.maintenance().recordWorkloads(d.migration());
+    maintenance.sourceFenced = false;
+    d.status().maintenance = maintenance;
+    Downtimes.begin(d);
+    d.message(
+        "Recorded "
+            + describe(maintenance.workloads)
+            + "; stopping them and waiting for their pods to end.");
+    d.condition(
+        Conditions.Type.MAINTENANCE_MODE, true, Conditions.Reason.STOPPING_WORKLOADS, d.message());
+    return Step.now();
+  }
+
+  /** Step 2: the workloads stopped, and their pods waited for until drainTimeout. */
+  private Step drain(StatusDraft d, Ports ports) {
+    List<RecordedWorkload> workloads = d.status().maintenance.workloads;
+    for (RecordedWorkload w : workloads) {
+      ports.maintenance().stopWorkload(d.migration(), w);
+    }
+    List<String> left = ports.maintenance().remainingPods(d.migration(), workloads);
+    if (left.isEmpty()) {
+      d.status().maintenance.sourceFenced = true;
+      d.message("The app is stopped; fencing the source (read-only, sessions ended).");
+      return Step.now();
+    }
+    String drainTimeout = d.spec().app.maintenance.drainTimeout;
+    Instant began = Instant.parse(d.status().downtime.startedAt);
+    Instant giveUp = began.plus(Durations.parse(drainTimeout));
+    if (!d.now().isBefore(giveUp)) {
+      return d.rollBack(
+          Phase.Failed,
+          left.size()
+              + " pod(s) of the app were still running after drainTimeout ("
+              + drainTimeout
+              + "): "
+              + String.join(", ", left));
+    }
+    d.message(
+        "Waiting until "
+            + Timestamps.of(giveUp)
+            + " for "
+            + left.size()
+            + " pod(s) of the app to end: "
+            + String.join(", ", left));
+    // The app's pods are not the operator's: a watch on them would cache every pod of the cluster.
+    return Step.after(
+        d.now().isBefore(began.plus(Polling.FIRST_DRAIN)) ? polling.drainFirst() : polling.drain());
   }
 
   /** "3 workloads (Deployment web, Deployment worker, CronJob nightly-report)". */

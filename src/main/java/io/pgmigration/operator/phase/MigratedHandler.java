@@ -2,8 +2,7 @@ package io.pgmigration.operator.phase;
 
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.phase.port.Ports;
 
 /**
  * Migrated: the data is verified and the app is still in maintenance, waiting for {@code promote}
@@ -11,28 +10,23 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
  */
 final class MigratedHandler implements PhaseHandler {
   @Override
-  public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
-    CancelRefusal.check(m, status, ctx);
-    String verified = ConditionWriter.find(status, Conditions.Type.VERIFIED).getMessage();
-    if (m.getSpec().promote) {
-      Transitions.moveTo(
-          status,
+  public Step handle(StatusDraft d, Ports ports) {
+    CancelRefusal.check(d, ports.notices());
+    if (d.spec().promote) {
+      d.moveTo(
           Phase.Promoting,
           "Switching the app's DATABASE_URL to the destination and bringing the app back.");
       return Step.now();
     }
-    status.message =
-        verified
+    d.message(
+        d.condition(Conditions.Type.VERIFIED).getMessage()
             + " The app is still in maintenance: set spec.promote to true to point its"
-            + " DATABASE_URL at the destination and bring it back.";
-    Transitions.condition(
-        m,
-        status,
+            + " DATABASE_URL at the destination and bring it back.");
+    d.condition(
         Conditions.Type.PROMOTED,
         false,
         Conditions.Reason.WAITING_FOR_PROMOTE,
-        "Waiting for spec.promote.",
-        ctx.now());
+        "Waiting for spec.promote.");
     return Step.waitForChange();
   }
 }

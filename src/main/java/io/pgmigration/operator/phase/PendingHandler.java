@@ -1,25 +1,21 @@
 package io.pgmigration.operator.phase;
 
 import io.pgmigration.operator.api.v1alpha1.Conditions;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.phase.port.Ports;
 
 /** Pending: accepted, nothing checked. Starts preparation, unless cancelled first. */
 final class PendingHandler implements PhaseHandler {
   @Override
-  public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
-    if (m.getSpec().cancel) {
-      return Cancellation.cancel(m, status, ctx);
+  public Step handle(StatusDraft d, Ports ports) {
+    if (d.spec().cancel) {
+      return Cancellation.cancel(d);
     }
-    Transitions.startPreparing(status, "Running the preparation checks.", ctx.now());
-    Transitions.condition(
-        m,
-        status,
+    d.startPreparing("Running the preparation checks.");
+    d.condition(
         Conditions.Type.PREPARED,
         false,
         Conditions.Reason.RUNNING,
-        "The preparation checks are running.",
-        ctx.now());
+        "The preparation checks are running.");
     return Step.now();
   }
 }

@@ -1,13 +1,11 @@
 package io.pgmigration.operator.phase;
 
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.phase.port.Ports;
 
 /** The work of one phase. */
 public interface PhaseHandler {
   /**
-   * Advances {@code migration}: edits {@code status} (the migration's next status, already a copy)
-   * and says when to look again.
+   * Advances the migration: edits its next status through {@code draft}, says when to look again.
    */
-  Step handle(PostgresMigration migration, PostgresMigrationStatus status, PhaseContext context);
+  Step handle(StatusDraft draft, Ports ports);
 }

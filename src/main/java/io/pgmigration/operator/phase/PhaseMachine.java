@@ -1,33 +1,26 @@
 package io.pgmigration.operator.phase;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
-import java.util.EnumSet;
-import java.util.Set;
+import io.pgmigration.operator.phase.port.Ports;
 
 /**
  * The phase dispatch: one handler per phase, chosen by an exhaustive switch. Given a migration as
- * it is, computes its next status and when to look again; all I/O goes through {@link
- * PhaseContext}.
+ * it is, computes its next status and when to look again; all I/O goes through {@link Ports}.
  *
- * <p>A migration marked for rollback is rolled back whatever its phase. An unexpected error while
- * the app is in maintenance and nothing is promoted yet starts that rollback too: the app must not
- * stay down while an error repeats. After every step, a Streaming migration's replication is
- * dropped once its phase no longer needs it ({@link ReplicationCleanup}).
+ * <p>A migration marked for rollback is rolled back whatever its phase. An unexpected error in a
+ * phase that {@linkplain Phase#rollsBackOnFailure rolls back} starts that rollback too: the app
+ * must not stay down while an error repeats. After every step, a Streaming migration's replication
+ * is dropped once its phase no longer needs it ({@link ReplicationCleanup}).
  */
 public final class PhaseMachine {
-  /** Phases in which a failure rolls back: the app is stopped, the URL not switched yet. */
-  static final Set<Phase> ROLLS_BACK =
-      EnumSet.of(Phase.MaintenanceOn, Phase.Migrating, Phase.Verifying, Phase.Migrated);
-
   private final PhaseHandler pending = new PendingHandler();
-  private final PhaseHandler preparing = new PreparingHandler();
+  private final PhaseHandler preparing;
   private final PhaseHandler prepareFailed = new PrepareFailedHandler();
-  private final PhaseHandler ready = new ReadyHandler();
-  private final PhaseHandler maintenanceOn = new MaintenanceOnHandler();
-  private final PhaseHandler migrating = new MigratingHandler();
+  private final PhaseHandler ready;
+  private final PhaseHandler maintenanceOn;
+  private final PhaseHandler migrating;
   private final PhaseHandler verifying = new VerifyingHandler();
   private final PhaseHandler migrated = new MigratedHandler();
   private final PhaseHandler promoting = new PromotingHandler();
@@ -35,90 +28,80 @@ public final class PhaseMachine {
   private final PhaseHandler rollback = new RollbackHandler();
   private final PhaseHandler hold = new HoldHandler();
 
+  /** A machine that looks at what no watch tells it as often as {@code polling} says. */
+  public PhaseMachine(Polling polling) {
+    this.preparing = new PreparingHandler(polling);
+    this.ready = new ReadyHandler(polling);
+    this.maintenanceOn = new MaintenanceOnHandler(polling);
+    this.migrating = new MigratingHandler(polling);
+  }
+
+  /** A machine with the default polling intervals. */
+  public PhaseMachine() {
+    this(Polling.DEFAULT);
+  }
+
   /** The next status and step of {@code migration}. The migration itself is not changed. */
-  public Result next(PostgresMigration migration, PhaseContext context) {
-    PostgresMigrationStatus status = copyOf(migration);
-    PhaseHandler handler =
-        status.rollback != null
-            ? rollback
-            : switch (status.phase) {
-              case Pending -> pending;
-              case Preparing -> preparing;
-              case PrepareFailed -> prepareFailed;
-              case Ready -> ready;
-              case MaintenanceOn -> maintenanceOn;
-              case Migrating -> migrating;
-              case Verifying -> verifying;
-              case Migrated -> migrated;
-              case Promoting -> promoting;
-              case Completed -> completed;
-              case Expired, Cancelled, Failed, SourceDestroyed -> hold;
-            };
+  public Result next(PostgresMigration migration, Ports ports) {
+    StatusDraft draft = new StatusDraft(migration, ports.clock().now());
+    Phase phase = draft.phase();
+    PhaseHandler handler = draft.status().rollback != null ? rollback : handler(phase);
     Step step;
     try {
-      step = handler.handle(migration, status, context);
+      step = handler.handle(draft, ports);
     } catch (RuntimeException e) {
-      if (handler == rollback || !ROLLS_BACK.contains(status.phase)) {
+      if (handler == rollback || !phase.rollsBackOnFailure()) {
         throw e;
       }
       step =
-          RollbackHandler.begin(
-              migration,
-              status,
-              Phase.Failed,
-              "Unexpected error in phase " + status.phase + ": " + describe(e),
-              context.now());
+          draft.rollBack(Phase.Failed, "Unexpected error in phase " + phase + ": " + describe(e));
     }
-    step = ReplicationCleanup.afterStep(migration, status, context, step);
-    status.observedGeneration = Transitions.generation(migration);
-    return new Result(status, step);
+    step = ReplicationCleanup.afterStep(draft, ports, step);
+    return new Result(draft.finish(), step);
+  }
+
+  private PhaseHandler handler(Phase phase) {
+    return switch (phase) {
+      case Pending -> pending;
+      case Preparing -> preparing;
+      case PrepareFailed -> prepareFailed;
+      case Ready -> ready;
+      case MaintenanceOn -> maintenanceOn;
+      case Migrating -> migrating;
+      case Verifying -> verifying;
+      case Migrated -> migrated;
+      case Promoting -> promoting;
+      case Completed -> completed;
+      case Expired, Cancelled, Failed, SourceDestroyed -> hold;
+    };
   }
 
   /**
-   * What deleting {@code migration} must do before its finalizer is removed: a migration in flight
-   * is rolled back (or, once promoting, promoted to the end) so the app is never left in
-   * maintenance, and a Streaming migration's replication is dropped. {@link Result#status()} is
-   * then in a phase from which deletion is safe, or the step says when to try again.
+   * One step of what deleting {@code migration} must do before its finalizer is removed: a
+   * migration in flight is rolled back (or, once promoting, promoted to the end) so the app is
+   * never left in maintenance, and a Streaming migration's replication is dropped. {@link
+   * Result#status()} is then in a phase from which deletion is safe, or the step says when to look
+   * again; the caller writes each step's status, as for {@link #next}.
    */
-  public Result cleanup(PostgresMigration migration, PhaseContext context) {
-    PostgresMigrationStatus status = copyOf(migration);
-    Step step = Step.waitForChange();
-    if (status.rollback == null && ROLLS_BACK.contains(status.phase)) {
-      RollbackHandler.begin(
-          migration,
-          status,
-          Phase.Failed,
-          "The PostgresMigration was deleted in phase " + status.phase,
-          context.now());
+  public Result cleanup(PostgresMigration migration, Ports ports) {
+    StatusDraft draft = new StatusDraft(migration, ports.clock().now());
+    PostgresMigrationStatus status = draft.status();
+    if (status.rollback == null && status.phase.rollsBackOnFailure()) {
+      return new Result(
+          draft.finish(),
+          draft.rollBack(
+              Phase.Failed, "The PostgresMigration was deleted in phase " + status.phase));
     }
+    Step step = Step.waitForChange();
     if (status.rollback != null) {
-      step = rollback.handle(migration, status, context);
+      step = rollback.handle(draft, ports);
     } else if (status.phase == Phase.Promoting) {
-      step = promoting.handle(migration, status, context);
+      step = promoting.handle(draft, ports);
     }
     if (ReplicationCleanup.live(status)) {
-      step = ReplicationCleanup.drop(migration, status, context, step);
+      step = ReplicationCleanup.drop(draft, ports, step);
     }
-    return new Result(status, step);
-  }
-
-  /** Whether a migration in {@code status} may be deleted without leaving anything half-done. */
-  public static boolean safeToDelete(PostgresMigrationStatus status) {
-    return status.rollback == null
-        && !ROLLS_BACK.contains(status.phase)
-        && status.phase != Phase.Promoting
-        && !ReplicationCleanup.live(status);
-  }
-
-  private static PostgresMigrationStatus copyOf(PostgresMigration migration) {
-    PostgresMigrationStatus status =
-        migration.getStatus() == null
-            ? new PostgresMigrationStatus()
-            : Serialization.clone(migration.getStatus());
-    if (status.phase == null) {
-      status.phase = Phase.Pending;
-    }
-    return status;
+    return new Result(draft.finish(), step);
   }
 
   private static String describe(RuntimeException e) {

@@ -1,19 +1,19 @@
 package io.pgmigration.operator.phase;
 
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.phase.port.Ports;
 
-/** PrepareFailed: waits for the user to fix the problems and change the spec, then re-prepares. */
+/**
+ * PrepareFailed: waits for the user to fix the problems and change the spec (in anything but its
+ * gates), then prepares again.
+ */
 final class PrepareFailedHandler implements PhaseHandler {
   @Override
-  public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
-    if (m.getSpec().cancel) {
-      return Cancellation.cancel(m, status, ctx);
+  public Step handle(StatusDraft d, Ports ports) {
+    if (d.spec().cancel) {
+      return Cancellation.cancel(d);
     }
-    if (status.observedGeneration == null
-        || status.observedGeneration != Transitions.generation(m)) {
-      Transitions.startPreparing(
-          status, "The spec changed; running the preparation checks again.", ctx.now());
+    if (d.migration().specChangedSincePreparation()) {
+      d.startPreparing("The spec changed; running the preparation checks again.");
       return Step.now();
     }
     return Step.waitForChange();

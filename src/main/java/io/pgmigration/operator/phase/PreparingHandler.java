@@ -1,16 +1,17 @@
 package io.pgmigration.operator.phase;
 
+import io.pgmigration.operator.api.v1alpha1.Checks;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Durations;
 import io.pgmigration.operator.api.v1alpha1.Phase;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
+import io.pgmigration.operator.api.v1alpha1.SpecHash;
+import io.pgmigration.operator.api.v1alpha1.Timestamps;
 import io.pgmigration.operator.db.PreparationChecks;
+import io.pgmigration.operator.phase.port.Ports;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -26,79 +27,68 @@ final class PreparingHandler implements PhaseHandler {
 
   static final Duration RETRY = Duration.ofSeconds(10);
 
+  private final Polling polling;
+  private final StreamingSetup streaming;
+
+  PreparingHandler(Polling polling) {
+    this.polling = polling;
+    this.streaming = new StreamingSetup(polling);
+  }
+
   @Override
-  public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
-    if (m.getSpec().cancel) {
-      return Cancellation.cancel(m, status, ctx);
+  public Step handle(StatusDraft d, Ports ports) {
+    if (d.spec().cancel) {
+      return Cancellation.cancel(d);
     }
-    if (StreamingSetup.underway(status)) {
-      return StreamingSetup.advance(m, status, ctx);
+    if (StreamingSetup.underway(d.status())) {
+      return streaming.advance(d, ports);
     }
-    List<CheckResult> checks = ctx.runChecks(m);
-    status.checks = checks;
-    status.preparedSpecHash = SpecHash.of(m.getSpec());
-    String summary = PreparationChecks.summary(checks);
-    Instant now = ctx.now();
-    if (PreparationChecks.blocked(checks) && PreparationChecks.mayResolveItself(checks)) {
-      if (status.preparingSince == null) {
-        status.preparingSince = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    List<CheckResult> checks = ports.preparation().runChecks(d.migration());
+    d.status().checks = checks;
+    d.status().preparedSpecHash = SpecHash.of(d.spec());
+    String summary = Checks.summary(checks);
+    if (Checks.blocked(checks) && PreparationChecks.mayResolveItself(checks)) {
+      if (d.status().preparingSince == null) {
+        d.status().preparingSince = d.timestamp();
       }
-      Instant since = Instant.parse(status.preparingSince);
-      Instant giveUp = since.plus(WAIT_FOR_DATABASES);
-      if (now.isBefore(giveUp)) {
+      Instant giveUp = Instant.parse(d.status().preparingSince).plus(WAIT_FOR_DATABASES);
+      if (d.now().isBefore(giveUp)) {
         // Applied together with its databases (kubectl apply -k, a GitOps sync), a migration is
         // often prepared before they accept connections: wait for them rather than fail.
-        status.message =
+        d.message(
             "Waiting for the databases and Secrets until "
-                + giveUp.truncatedTo(ChronoUnit.SECONDS)
+                + Timestamps.of(giveUp)
                 + ": "
-                + summary;
-        Transitions.condition(
-            m, status, Conditions.Type.PREPARED, false, Conditions.Reason.RUNNING, summary, now);
+                + summary);
+        d.condition(Conditions.Type.PREPARED, false, Conditions.Reason.RUNNING, summary);
         return Step.after(RETRY);
       }
     }
-    if (PreparationChecks.blocked(checks)) {
-      Transitions.moveTo(
-          status,
-          Phase.PrepareFailed,
-          summary + ". Fix them, then change the spec to prepare again.");
-      Transitions.condition(
-          m,
-          status,
-          Conditions.Type.PREPARED,
-          false,
-          Conditions.Reason.CHECKS_FAILED,
-          summary,
-          now);
+    if (Checks.blocked(checks)) {
+      d.moveTo(Phase.PrepareFailed, summary + ". Fix them, then change the spec to prepare again.");
+      d.condition(Conditions.Type.PREPARED, false, Conditions.Reason.CHECKS_FAILED, summary);
       return Step.waitForChange();
     }
-    if (m.getSpec().method == Method.Streaming && !StreamingSetup.streaming(status)) {
-      return StreamingSetup.begin(m, status, ctx, summary);
+    if (d.spec().method == Method.Streaming && !StreamingSetup.streaming(d.status())) {
+      return StreamingSetup.begin(d, summary);
     }
-    ready(m, status, ctx, summary, now);
+    ready(d, summary);
     // A migration applied with start already set goes on at once.
-    return m.getSpec().start
-        ? Step.now()
-        : Step.after(
-            m.getSpec().method == Method.Streaming
-                ? StreamingSetup.OBSERVE
-                : Durations.parse(m.getSpec().readyWindow));
+    if (d.spec().start) {
+      return Step.now();
+    }
+    return Step.after(
+        d.spec().method == Method.Streaming
+            ? polling.lag()
+            : Durations.parse(d.spec().readyWindow));
   }
 
   /** Moves to Ready: the ready window opens. */
-  static void ready(
-      PostgresMigration m,
-      PostgresMigrationStatus status,
-      PhaseContext ctx,
-      String summary,
-      Instant now) {
-    Duration window = Durations.parse(m.getSpec().readyWindow);
-    Instant deadline = now.plus(window).truncatedTo(ChronoUnit.SECONDS);
-    status.readyDeadline = deadline.toString();
-    Transitions.moveTo(status, Phase.Ready, summary);
-    Transitions.condition(
-        m, status, Conditions.Type.PREPARED, true, Conditions.Reason.CHECKS_PASSED, summary, now);
-    Transitions.waitForStart(m, status, summary, deadline, now);
+  static void ready(StatusDraft d, String summary) {
+    Instant deadline = Timestamps.seconds(d.now().plus(Durations.parse(d.spec().readyWindow)));
+    d.status().readyDeadline = deadline.toString();
+    d.moveTo(Phase.Ready, summary);
+    d.condition(Conditions.Type.PREPARED, true, Conditions.Reason.CHECKS_PASSED, summary);
+    d.waitForStart(summary, deadline);
   }
 }

@@ -2,10 +2,10 @@ package io.pgmigration.operator.phase;
 
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Promotion;
-import java.time.Instant;
+import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
+import io.pgmigration.operator.phase.port.Ports;
 import java.util.List;
 
 /**
@@ -17,38 +17,36 @@ import java.util.List;
  */
 final class PromotingHandler implements PhaseHandler {
   @Override
-  public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
-    Instant now = ctx.now();
+  public Step handle(StatusDraft d, Ports ports) {
+    PostgresMigrationStatus status = d.status();
     if (status.promotion == null) {
       status.promotion = new Promotion();
-      status.promotion.promotedAt = Transitions.timestamp(now);
+      status.promotion.promotedAt = d.timestamp();
     }
-    status.promotion.aliasKey = ctx.promoteSecret(m);
-    ctx.restoreWorkloads(m, status.maintenance.workloads);
+    status.promotion.aliasKey = ports.promotion().promoteSecret(d.migration());
+    ports.maintenance().restoreWorkloads(d.migration(), status.maintenance.workloads);
     List<String> restarted =
-        ctx.restartSecretReaders(m, status.maintenance.workloads, status.promotion.promotedAt);
-    Downtimes.end(status, now);
-    status.completedAt = Transitions.timestamp(now);
-    String key = m.getSpec().app.databaseUrlSecret.key;
+        ports
+            .promotion()
+            .restartSecretReaders(
+                d.migration(), status.maintenance.workloads, status.promotion.promotedAt);
+    Downtimes.end(d);
+    status.completedAt = d.timestamp();
+    SecretKeyRef app = d.spec().app.databaseUrlSecret;
     String promoted =
-        key
+        app.key
             + " of Secret "
-            + m.getSpec().app.databaseUrlSecret.name
+            + app.name
             + " points to the destination; the previous value is kept under "
             + status.promotion.aliasKey
             + ".";
-    Transitions.condition(
-        m, status, Conditions.Type.PROMOTED, true, Conditions.Reason.PROMOTED, promoted, now);
-    Transitions.condition(
-        m,
-        status,
+    d.condition(Conditions.Type.PROMOTED, true, Conditions.Reason.PROMOTED, promoted);
+    d.condition(
         Conditions.Type.MAINTENANCE_MODE,
         false,
         Conditions.Reason.APP_RESTORED,
-        "Restored " + MaintenanceOnHandler.describe(status.maintenance.workloads) + ".",
-        now);
-    Transitions.moveTo(
-        status,
+        "Restored " + MaintenanceOnHandler.describe(status.maintenance.workloads) + ".");
+    d.moveTo(
         Phase.Completed,
         promoted
             + " The app is back after "
@@ -56,7 +54,7 @@ final class PromotingHandler implements PhaseHandler {
             + "s of downtime"
             + (restarted.isEmpty() ? "" : "; restarted " + String.join(", ", restarted))
             + ". The source stays read-only; to delete it set spec.destroySource.confirm to "
-            + m.getSpec().source.connectionSecret.name
+            + d.spec().source.connectionSecret.name
             + ".");
     return Step.waitForChange();
   }

@@ -1,11 +1,10 @@
 package io.pgmigration.operator.phase;
 
+import io.pgmigration.operator.api.v1alpha1.Checks;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
-import io.pgmigration.operator.db.PreparationChecks;
+import io.pgmigration.operator.phase.port.Ports;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,86 +16,72 @@ import java.util.List;
  * more, then maintenance begins.
  */
 final class ReadyHandler implements PhaseHandler {
+  private final Polling polling;
+
+  ReadyHandler(Polling polling) {
+    this.polling = polling;
+  }
+
   @Override
-  public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
-    Instant now = ctx.now();
-    if (m.getSpec().cancel) {
-      return Cancellation.cancel(m, status, ctx);
+  public Step handle(StatusDraft d, Ports ports) {
+    if (d.spec().cancel) {
+      return Cancellation.cancel(d);
     }
-    if (!SpecHash.of(m.getSpec()).equals(status.preparedSpecHash)) {
-      Transitions.startPreparing(
-          status, "The spec changed; running the preparation checks again.", ctx.now());
-      Transitions.condition(
-          m,
-          status,
+    if (d.migration().specChangedSincePreparation()) {
+      d.startPreparing("The spec changed; running the preparation checks again.");
+      d.condition(
           Conditions.Type.READY,
           false,
           Conditions.Reason.SPEC_CHANGED,
-          "The spec changed since the checks ran.",
-          now);
+          "The spec changed since the checks ran.");
       return Step.now();
     }
-    Instant deadline = Instant.parse(status.readyDeadline);
-    if (!now.isBefore(deadline)) {
-      Transitions.moveTo(
-          status,
+    Instant deadline = Instant.parse(d.status().readyDeadline);
+    if (!d.now().isBefore(deadline)) {
+      d.moveTo(
           Phase.Expired,
           "The ready window ended at "
               + deadline
               + " without spec.start; nothing was touched. Create a new migration to try again.");
-      Transitions.condition(
-          m,
-          status,
-          Conditions.Type.READY,
-          false,
-          Conditions.Reason.EXPIRED,
-          "The ready window ended.",
-          now);
+      d.condition(
+          Conditions.Type.READY, false, Conditions.Reason.EXPIRED, "The ready window ended.");
       return Step.waitForChange();
     }
-    if (StreamingSetup.streaming(status)) {
-      StreamingSetup.observe(m, status, ctx);
+    boolean streaming = StreamingSetup.streaming(d.status());
+    if (streaming) {
+      StreamingSetup.observe(d, ports.replication());
     }
-    if (m.getSpec().start) {
-      return start(m, status, ctx, now);
+    if (d.spec().start) {
+      return start(d, ports);
     }
-    Duration untilDeadline = Duration.between(now, deadline);
+    Duration untilDeadline = Duration.between(d.now(), deadline);
     return Step.after(
-        StreamingSetup.streaming(status) && StreamingSetup.OBSERVE.compareTo(untilDeadline) < 0
-            ? StreamingSetup.OBSERVE
-            : untilDeadline);
+        streaming && polling.lag().compareTo(untilDeadline) < 0 ? polling.lag() : untilDeadline);
   }
 
   /**
    * Starts the migration, after running the checks once more: the destination may have been written
    * to, or a server stopped, since the migration became Ready.
    */
-  private static Step start(
-      PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx, Instant now) {
-    List<CheckResult> checks = ctx.runChecks(m);
-    status.checks = checks;
-    if (PreparationChecks.blocked(checks)) {
-      Transitions.startPreparing(
-          status,
+  private static Step start(StatusDraft d, Ports ports) {
+    List<CheckResult> checks = ports.preparation().runChecks(d.migration());
+    d.status().checks = checks;
+    if (Checks.blocked(checks)) {
+      d.startPreparing(
           "The checks run at start found blocking issues; nothing was touched. "
-              + PreparationChecks.summary(checks)
-              + ".",
-          now);
+              + Checks.summary(checks)
+              + ".");
       return Step.now();
     }
-    status.startedAt = Transitions.timestamp(now);
-    Transitions.moveTo(
-        status,
+    d.status().startedAt = d.timestamp();
+    d.moveTo(
         Phase.MaintenanceOn,
         "Started: recording the app's workloads, then putting the app in maintenance.");
-    Transitions.condition(
-        m,
-        status,
+    d.condition(
         Conditions.Type.READY,
         true,
         Conditions.Reason.STARTED,
-        "Started at " + status.startedAt + ".",
-        now);
+        "Started at " + d.status().startedAt + ".");
     return Step.now();
   }
 }

@@ -2,55 +2,45 @@ package io.pgmigration.operator.phase;
 
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
-import java.time.Instant;
+import io.pgmigration.operator.phase.port.Ports;
 import java.util.stream.Collectors;
 
 /** Verifying: every table and sequence is compared; any mismatch fails the migration by name. */
 final class VerifyingHandler implements PhaseHandler {
   @Override
-  public Step handle(PostgresMigration m, PostgresMigrationStatus status, PhaseContext ctx) {
-    Instant now = ctx.now();
-    CancelRefusal.check(m, status, ctx);
-    Verification v = ctx.verify(m);
-    status.verification = v;
+  public Step handle(StatusDraft d, Ports ports) {
+    CancelRefusal.check(d, ports.notices());
+    Verification v = ports.copying().verify(d.migration());
+    d.status().verification = v;
     String compared =
         v.tablesCompared
             + " tables and "
             + v.sequencesCompared
             + " sequences ("
-            + m.getSpec().verification
+            + d.spec().verification
             + ")";
     if (v.mismatches != null && !v.mismatches.isEmpty()) {
       String named =
           v.mismatches.stream()
               .map(x -> x.table + ": " + x.detail)
               .collect(Collectors.joining("; "));
-      Transitions.condition(
-          m, status, Conditions.Type.VERIFIED, false, Conditions.Reason.MISMATCH, named, now);
-      return RollbackHandler.begin(
-          m,
-          status,
+      d.condition(Conditions.Type.VERIFIED, false, Conditions.Reason.MISMATCH, named);
+      return d.rollBack(
           Phase.Failed,
           "Verification of "
               + compared
               + " found "
               + v.mismatches.size()
               + " mismatch(es): "
-              + named,
-          now);
+              + named);
     }
-    Transitions.condition(
-        m,
-        status,
+    d.condition(
         Conditions.Type.VERIFIED,
         true,
         Conditions.Reason.VERIFIED,
-        "Compared " + compared + "; no differences.",
-        now);
-    Transitions.moveTo(status, Phase.Migrated, "Verified " + compared + "; no differences.");
+        "Compared " + compared + "; no differences.");
+    d.moveTo(Phase.Migrated, "Verified " + compared + "; no differences.");
     return Step.now();
   }
 }

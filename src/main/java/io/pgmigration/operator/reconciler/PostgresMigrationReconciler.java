@@ -6,23 +6,38 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.ResourceOperations;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.config.PollingConfig;
+import io.pgmigration.operator.live.CopyImage;
+import io.pgmigration.operator.live.Events;
+import io.pgmigration.operator.live.LivePorts;
 import io.pgmigration.operator.phase.PhaseMachine;
+import io.pgmigration.operator.phase.Polling;
+import io.pgmigration.operator.phase.StatusDraft;
+import io.pgmigration.operator.phase.Step;
+import io.pgmigration.operator.phase.port.Ports;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles {@link PostgresMigration}s: computes the next status with {@link PhaseMachine},
- * patches it only when it changed, and records every phase change as an Event. Its finalizer holds
- * the deletion of a migration in flight until the app is given back ({@link #cleanup}).
+ * Reconciles {@link PostgresMigration}s: computes each next status with {@link PhaseMachine} and
+ * writes it by one path ({@link StatusWriter}) when it changed, running steps back to back while
+ * they only wait for each other's status; records every phase change as an Event. Its finalizer
+ * holds the deletion of a migration in flight until the app is given back ({@link #cleanup}). The
+ * operator's Jobs and their pods are watched ({@link OwnJobs}).
  */
 @ControllerConfiguration(name = "postgresmigration")
 public class PostgresMigrationReconciler
@@ -41,86 +56,89 @@ public class PostgresMigrationReconciler
   /** How long a deleted migration's rollback is retried before its finalizer is let go. */
   static final Duration CLEANUP_GIVE_UP = Duration.ofMinutes(3);
 
-  private final PhaseMachine machine = new PhaseMachine();
+  private final PhaseMachine machine;
   private final KubernetesClient client;
   private final CopyImage copyImage;
+  private final StatusWriter writer;
+  private volatile Ports ports;
 
+  @Inject
   public PostgresMigrationReconciler(
       KubernetesClient client,
-      @ConfigProperty(name = "pgmo.copy.image") Optional<String> copyImage) {
+      @ConfigProperty(name = "pgmo.copy.image") Optional<String> copyImage,
+      PollingConfig polling) {
+    this(
+        client,
+        CopyImage.fromEnvironment(client, copyImage),
+        polling.polling(),
+        StatusWriter.APPLY);
+  }
+
+  PostgresMigrationReconciler(
+      KubernetesClient client, CopyImage copyImage, Polling polling, StatusWriter writer) {
     this.client = client;
-    this.copyImage = CopyImage.fromEnvironment(client, copyImage);
+    this.copyImage = copyImage;
+    this.machine = new PhaseMachine(polling);
+    this.writer = writer;
+  }
+
+  @Override
+  public List<EventSource<?, PostgresMigration>> prepareEventSources(
+      EventSourceContext<PostgresMigration> context) {
+    OwnJobs own = new OwnJobs(context);
+    ports = LivePorts.of(client, own, copyImage);
+    return new ArrayList<>(own.eventSources());
   }
 
   @Override
   public UpdateControl<PostgresMigration> reconcile(
       PostgresMigration migration, Context<PostgresMigration> context) {
-    LivePhaseContext world = new LivePhaseContext(client, copyImage);
-    ResourceOperations<PostgresMigration> operations = new ResourceOperations<>(context);
+    Step step = run(migration, context, machine::next);
+    UpdateControl<PostgresMigration> control = UpdateControl.noUpdate();
+    step.requeueAfter().ifPresent(d -> control.rescheduleAfter(d.isZero() ? CONTINUE_AFTER : d));
+    return control;
+  }
+
+  /**
+   * Runs steps of {@code next} back to back, writing each changed status before the next begins,
+   * until one has to wait; returns that step. Should a later step throw, {@link #updateErrorStatus}
+   * reports on the latest status written, not the one before.
+   */
+  private Step run(
+      PostgresMigration migration,
+      Context<PostgresMigration> context,
+      BiFunction<PostgresMigration, Ports, PhaseMachine.Result> next) {
     PostgresMigration current = migration;
     PhaseMachine.Result result;
     int steps = 0;
     do {
-      Phase before = current.getStatus() == null ? null : current.getStatus().phase;
-      String previous = Json.of(current.getStatus());
-      result = machine.next(current, world);
-      if (!previous.equals(Json.of(result.status()))) {
-        // Written before the next step begins, and cached, so the next reconcile sees it too.
-        current = operations.serverSideApplyPrimaryStatus(statusOnly(current, result.status()));
-        // Should a later step throw, updateErrorStatus writes this status, not the one before.
+      Phase before = current.phase();
+      result = next.apply(current, ports);
+      if (!Json.of(current.getStatus()).equals(Json.of(result.status()))) {
+        current = writer.write(context, current, result.status());
         migration.setStatus(result.status());
       }
       Phase after = result.status().phase;
       if (after != before) {
-        LOG.infof(
-            "%s/%s phase=%s: %s",
-            migration.getMetadata().getNamespace(),
-            migration.getMetadata().getName(),
-            after,
-            result.status().message);
+        log(migration, after, result.status().message);
         Events.phaseChanged(client, current, before, after, result.status().message);
       }
     } while (result.step().immediate() && ++steps < MAX_STEPS_PER_RECONCILE);
-    UpdateControl<PostgresMigration> control = UpdateControl.noUpdate();
-    result
-        .step()
-        .requeueAfter()
-        .ifPresent(d -> control.rescheduleAfter(d.isZero() ? CONTINUE_AFTER : d));
-    return control;
-  }
-
-  /** The migration's identity and {@code status}: what a status apply sends. */
-  private static PostgresMigration statusOnly(
-      PostgresMigration migration, PostgresMigrationStatus status) {
-    PostgresMigration patch = new PostgresMigration();
-    patch.getMetadata().setName(migration.getMetadata().getName());
-    patch.getMetadata().setNamespace(migration.getMetadata().getNamespace());
-    patch.setStatus(status);
-    return patch;
+    return result.step();
   }
 
   /**
    * A migration deleted while the app is in maintenance is rolled back first (or, once promoting,
    * promoted to the end), so deleting it never leaves the app scaled to zero or the source fenced.
+   * Each step of that rollback is written to status like any other.
    */
   @Override
   public DeleteControl cleanup(PostgresMigration migration, Context<PostgresMigration> context) {
-    PostgresMigrationStatus before = migration.getStatus();
-    if (before == null || PhaseMachine.safeToDelete(before)) {
+    if (migration.getStatus() == null || migration.getStatus().safeToDelete()) {
       return DeleteControl.defaultDelete();
     }
-    PhaseMachine.Result result =
-        machine.cleanup(migration, new LivePhaseContext(client, copyImage));
-    migration.setStatus(result.status());
-    LOG.infof(
-        "%s/%s deleted in phase %s: %s",
-        migration.getMetadata().getNamespace(),
-        migration.getMetadata().getName(),
-        before.phase,
-        result.status().message);
-    if (PhaseMachine.safeToDelete(result.status())) {
-      Events.phaseChanged(
-          client, migration, before.phase, result.status().phase, result.status().message);
+    Step step = run(migration, context, machine::cleanup);
+    if (migration.getStatus().safeToDelete()) {
       return DeleteControl.defaultDelete();
     }
     String deleted = migration.getMetadata().getDeletionTimestamp();
@@ -131,15 +149,13 @@ public class PostgresMigrationReconciler
           "Deleted before the rollback could finish, and it still could not after "
               + CLEANUP_GIVE_UP.toMinutes()
               + " minutes; giving up. What is left: "
-              + result.status().message;
-      LOG.warnf(
-          "%s/%s: %s",
-          migration.getMetadata().getNamespace(), migration.getMetadata().getName(), left);
+              + migration.getStatus().message;
+      LOG.warnf("%s/%s: %s", ns(migration), migration.getMetadata().getName(), left);
       Events.record(client, migration, "Warning", "RollbackAbandoned", left);
       return DeleteControl.defaultDelete();
     }
     return DeleteControl.noFinalizerRemoval()
-        .rescheduleAfter(result.step().requeueAfter().orElse(ERROR_RETRY).toMillis());
+        .rescheduleAfter(step.requeueAfter().orElse(ERROR_RETRY).toMillis());
   }
 
   /**
@@ -150,25 +166,36 @@ public class PostgresMigrationReconciler
   @Override
   public ErrorStatusUpdateControl<PostgresMigration> updateErrorStatus(
       PostgresMigration migration, Context<PostgresMigration> context, Exception e) {
-    PostgresMigrationStatus status =
-        migration.getStatus() == null ? new PostgresMigrationStatus() : migration.getStatus();
-    if (status.phase == null) {
-      status.phase = Phase.Pending;
+    PostgresMigrationStatus status = errorStatus(migration, e);
+    log(migration, status.phase, status.message);
+    try {
+      writer.write(context, migration, status);
+    } catch (RuntimeException writeFailed) {
+      LOG.warnf(
+          "%s/%s: could not write the error to status: %s",
+          ns(migration), migration.getMetadata().getName(), writeFailed.getMessage());
     }
-    status.message =
+    return ErrorStatusUpdateControl.<PostgresMigration>noStatusUpdate()
+        .withNoRetry()
+        .rescheduleAfter(ERROR_RETRY);
+  }
+
+  /** The status that reports {@code e}: the phase and everything else as they were. */
+  static PostgresMigrationStatus errorStatus(PostgresMigration migration, Exception e) {
+    StatusDraft draft = new StatusDraft(migration, Instant.now());
+    draft.message(
         "Could not reconcile, retrying every "
             + ERROR_RETRY.toSeconds()
             + "s: "
-            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-    migration.setStatus(status);
-    LOG.warnf(
-        "%s/%s phase=%s: %s",
-        migration.getMetadata().getNamespace(),
-        migration.getMetadata().getName(),
-        status.phase,
-        status.message);
-    return ErrorStatusUpdateControl.patchStatus(migration)
-        .withNoRetry()
-        .rescheduleAfter(ERROR_RETRY);
+            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    return draft.status();
+  }
+
+  private static void log(PostgresMigration m, Phase phase, String message) {
+    LOG.infof("%s/%s phase=%s: %s", ns(m), m.getMetadata().getName(), phase, message);
+  }
+
+  private static String ns(PostgresMigration m) {
+    return m.getMetadata().getNamespace();
   }
 }

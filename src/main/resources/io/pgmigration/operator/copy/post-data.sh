@@ -1,14 +1,15 @@
 # The copy's last step, after the data: indexes, constraints, triggers, rules and materialized
 # view contents (pg_dump's post-data section), JOBS at a time. Indexes and constraints that the
 # data copy already built, table by table while the rest was still copying, are listed in
-# pgmo_copy.built and left out here. Then the copy's progress schema is dropped.
+# the bookkeeping schema and left out here. Then that schema is dropped. The PGMO_ statements come
+# from CopyContract.Bookkeeping.
 set -euo pipefail
 work=${WORK_DIR:-/work}
 pg_dump --section=post-data --format=custom --no-owner --no-privileges \
   --dbname="$SOURCE_URL" --file="$work/post-data.dump"
 pg_restore --list "$work/post-data.dump" > "$work/post-data.list"
 psql --dbname="$DESTINATION_URL" -qtAX -v ON_ERROR_STOP=1 -c \
-  "SELECT toc FROM pgmo_copy.built" > "$work/built" 2>/dev/null || : > "$work/built"
+  "$PGMO_BUILT_LIST" > "$work/built" 2>/dev/null || : > "$work/built"
 # A list line is "<id>; <class> <oid> <TYPE> <schema> <tag…> <owner>"; an index's key is
 # "INDEX <schema> <name>", a constraint's "CONSTRAINT <schema> <table> <name>".
 awk 'FILENAME == ARGV[1] { built[$0] = 1; next }
@@ -17,5 +18,5 @@ awk 'FILENAME == ARGV[1] { built[$0] = 1; next }
   "$work/built" "$work/post-data.list" > "$work/post-data.keep"
 pg_restore --exit-on-error --no-owner --no-privileges --jobs="${JOBS:-2}" \
   --use-list="$work/post-data.keep" --dbname="$DESTINATION_URL" "$work/post-data.dump"
-psql --dbname="$DESTINATION_URL" -qX -v ON_ERROR_STOP=1 -c "DROP SCHEMA IF EXISTS pgmo_copy CASCADE"
+psql --dbname="$DESTINATION_URL" -qX -v ON_ERROR_STOP=1 -c "$PGMO_DROP_BOOKKEEPING"
 echo "indexes and constraints (post-data) restored; $(wc -l < "$work/built") built during the copy"

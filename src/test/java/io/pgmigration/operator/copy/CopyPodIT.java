@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.db.CopyVerifier;
-import io.pgmigration.operator.db.PostgresUri;
+import io.pgmigration.operator.secrets.PostgresUri;
 import io.pgmigration.operator.testing.Manifests;
 import io.pgmigration.operator.testing.PostgresServer;
 import java.nio.file.Files;
@@ -82,7 +82,9 @@ class CopyPodIT {
               destination.query(
                   "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'"
                       + " UNION ALL SELECT count(*) FROM pg_largeobject_metadata"
-                      + " UNION ALL SELECT count(*) FROM pg_namespace WHERE nspname = 'pgmo_copy'"))
+                      + " UNION ALL SELECT count(*) FROM pg_namespace WHERE nspname = '"
+                      + CopyContract.Bookkeeping.SCHEMA
+                      + "'"))
           .isEqualTo(
               source.query(
                   "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'"

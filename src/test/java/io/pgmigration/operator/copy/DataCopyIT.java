@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.db.CopyVerifier;
-import io.pgmigration.operator.db.PostgresUri;
+import io.pgmigration.operator.secrets.PostgresUri;
 import io.pgmigration.operator.testing.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -153,7 +153,10 @@ class DataCopyIT {
     assertThat(out).contains("post-data) restored");
     assertThat(
             shell(
-                    "psql -qtAX --dbname=\"$DESTINATION_URL\" -c \"SELECT count(*) FROM pg_namespace WHERE nspname = 'pgmo_copy'\"",
+                    "psql -qtAX --dbname=\"$DESTINATION_URL\" -c \"SELECT count(*) FROM pg_namespace"
+                        + " WHERE nspname = '"
+                        + CopyContract.Bookkeeping.SCHEMA
+                        + "'\"",
                     source,
                     destination)
                 .trim())
@@ -213,9 +216,11 @@ class DataCopyIT {
       throws Exception {
     ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", script);
     java.nio.file.Path work = java.nio.file.Files.createTempDirectory("pgmo-copy-");
-    pb.environment().put("WORK_DIR", work.toString());
-    pb.environment().put("SOURCE_URL", source.uri());
-    pb.environment().put("DESTINATION_URL", destination.uri());
+    // The environment CopyPod gives its steps.
+    pb.environment().putAll(CopyContract.Bookkeeping.scriptEnvironment());
+    pb.environment().put(CopyContract.Env.WORK_DIR, work.toString());
+    pb.environment().put(CopyContract.Env.SOURCE_URL, source.uri());
+    pb.environment().put(CopyContract.Env.DESTINATION_URL, destination.uri());
     pb.environment()
         .put(
             "DESTINATION_SU_URL",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.secrets.PostgresUri;
 import io.pgmigration.operator.testing.PostgresServer;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;

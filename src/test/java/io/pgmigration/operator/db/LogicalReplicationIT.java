@@ -3,6 +3,7 @@ package io.pgmigration.operator.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgmigration.operator.secrets.PostgresUri;
 import io.pgmigration.operator.testing.Manifests;
 import io.pgmigration.operator.testing.PostgresServer;
 import java.nio.charset.StandardCharsets;

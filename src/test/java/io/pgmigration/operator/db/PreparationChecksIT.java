@@ -7,6 +7,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
 import io.pgmigration.operator.db.PreparationChecks.AppUrl;
 import io.pgmigration.operator.db.PreparationChecks.Found;
+import io.pgmigration.operator.secrets.PostgresUri;
 import io.pgmigration.operator.testing.PostgresServer;
 import java.sql.SQLException;
 import java.util.List;

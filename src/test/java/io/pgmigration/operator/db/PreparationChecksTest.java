@@ -2,12 +2,14 @@ package io.pgmigration.operator.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgmigration.operator.api.v1alpha1.Checks;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
 import io.pgmigration.operator.db.PreparationChecks.AppUrl;
 import io.pgmigration.operator.db.PreparationChecks.Found;
 import io.pgmigration.operator.db.PreparationChecks.Inputs;
+import io.pgmigration.operator.secrets.PostgresUri;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -90,9 +92,8 @@ class PreparationChecksTest {
     assertThat(checks)
         .allSatisfy(c -> assertThat(c.result).as(c.name).isEqualTo(CheckOutcome.Passed));
     assertThat(checks).extracting(c -> c.name).doesNotContain(PreparationChecks.WAL_LEVEL);
-    assertThat(PreparationChecks.blocked(checks)).isFalse();
-    assertThat(PreparationChecks.summary(checks))
-        .isEqualTo("All " + checks.size() + " checks passed");
+    assertThat(Checks.blocked(checks)).isFalse();
+    assertThat(Checks.summary(checks)).isEqualTo("All " + checks.size() + " checks passed");
   }
 
   @Test
@@ -108,7 +109,7 @@ class PreparationChecksTest {
     assertThat(checks)
         .filteredOn(c -> c.result != CheckOutcome.Passed)
         .allSatisfy(c -> assertThat(c.hint).isNotBlank());
-    assertThat(PreparationChecks.summary(checks))
+    assertThat(Checks.summary(checks))
         .isEqualTo("Found 2 blocking issues and 0 warnings: DestinationEmpty, Extensions");
   }
 
@@ -212,7 +213,7 @@ class PreparationChecksTest {
     List<CheckResult> checks = PreparationChecks.evaluate(in.build());
     assertThat(named(checks, PreparationChecks.APP_DATABASE_URL).result)
         .isEqualTo(CheckOutcome.Warning);
-    assertThat(PreparationChecks.blocked(checks)).isFalse();
+    assertThat(Checks.blocked(checks)).isFalse();
   }
 
   @Test

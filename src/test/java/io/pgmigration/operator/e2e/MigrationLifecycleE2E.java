@@ -16,6 +16,7 @@ import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
+import io.pgmigration.operator.copy.CopyContract;
 import io.pgmigration.operator.db.PreparationChecks;
 import io.pgmigration.operator.k8s.CopyJobBuilder;
 import io.pgmigration.operator.phase.ConditionWriter;
@@ -281,7 +282,9 @@ class MigrationLifecycleE2E {
           .ignoreExceptions()
           .until(
               () ->
-                  !q.query(DESTINATION, "SELECT count(*) FROM pgmo_copy.done")
+                  !q.query(
+                          DESTINATION,
+                          "SELECT count(*) FROM " + CopyContract.Bookkeeping.SCHEMA + ".done")
                       .equals(List.of("0")));
       for (Pod pod : copyPods(q)) {
         client.pods().inNamespace(q.ns).resource(pod).withGracePeriod(0).delete();

@@ -13,12 +13,16 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
+import io.pgmigration.operator.api.v1alpha1.SpecHash;
+import io.pgmigration.operator.phase.port.Copying.CopyJob;
 import io.pgmigration.operator.testing.Manifests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** One test per phase transition, with the outside world replaced by a scripted context. */
 class PhaseMachineTest {
@@ -40,7 +44,7 @@ class PhaseMachineTest {
 
   /** Runs one reconcile and stores the result on the migration, as the API server would. */
   private PhaseMachine.Result step(PostgresMigration m) {
-    PhaseMachine.Result r = machine.next(m, ctx);
+    PhaseMachine.Result r = machine.next(m, ctx.ports());
     m.setStatus(r.status());
     return r;
   }
@@ -71,7 +75,7 @@ class PhaseMachineTest {
     assertThat(r.step().requeueAfter()).isPresent();
     assertThat(ConditionWriter.find(r.status(), Conditions.Type.PREPARED).getReason())
         .isEqualTo(Conditions.Reason.RUNNING);
-    assertThat(ctx.checkRuns).as("Pending runs no check").isZero();
+    assertThat(ctx.preparation.checkRuns).as("Pending runs no check").isZero();
   }
 
   @Test
@@ -109,7 +113,7 @@ class PhaseMachineTest {
 
   @Test
   void preparingToPrepareFailedListsEveryFailure() {
-    ctx.checks =
+    ctx.preparation.checks =
         List.of(
             check("DestinationEmpty", Severity.Blocking, CheckOutcome.Failed),
             check("Extensions", Severity.Blocking, CheckOutcome.Failed),
@@ -129,7 +133,7 @@ class PhaseMachineTest {
 
   @Test
   void preparingWaitsForDatabasesThatAreNotUpYet() {
-    ctx.checks =
+    ctx.preparation.checks =
         List.of(
             check("SourceReachable", Severity.Blocking, CheckOutcome.Failed),
             check("DestinationEmpty", Severity.Blocking, CheckOutcome.Error));
@@ -149,7 +153,7 @@ class PhaseMachineTest {
 
   @Test
   void definitiveFailuresAreNotWaitedFor() {
-    ctx.checks =
+    ctx.preparation.checks =
         List.of(
             check("SourceReachable", Severity.Blocking, CheckOutcome.Failed),
             check("Extensions", Severity.Blocking, CheckOutcome.Failed));
@@ -159,7 +163,8 @@ class PhaseMachineTest {
 
   @Test
   void warningsAloneDoNotBlock() {
-    ctx.checks = List.of(check("AppDatabaseUrl", Severity.Warning, CheckOutcome.Warning));
+    ctx.preparation.checks =
+        List.of(check("AppDatabaseUrl", Severity.Warning, CheckOutcome.Warning));
     assertThat(step(in(Phase.Preparing, migration())).status().phase).isEqualTo(Phase.Ready);
   }
 
@@ -168,18 +173,25 @@ class PhaseMachineTest {
     PostgresMigration m = in(Phase.Preparing, migration());
     m.getSpec().cancel = true;
     assertThat(step(m).status().phase).isEqualTo(Phase.Cancelled);
-    assertThat(ctx.checkRuns).isZero();
+    assertThat(ctx.preparation.checkRuns).isZero();
   }
 
   @Test
-  void prepareFailedWaitsForANewGenerationThenPreparesAgain() {
+  void prepareFailedWaitsForASpecChangeThenPreparesAgain() {
     PostgresMigration m = in(Phase.PrepareFailed, migration());
+    m.getStatus().preparedSpecHash = SpecHash.of(m.getSpec());
     PhaseMachine.Result same = step(m);
     assertThat(same.status().phase).isEqualTo(Phase.PrepareFailed);
     assertThat(same.step().requeueAfter()).isEmpty();
+    m.getSpec().start = true;
     m.getMetadata().setGeneration(2L);
+    assertThat(step(m).status().phase)
+        .as("a new generation that only sets a gate is no new spec")
+        .isEqualTo(Phase.PrepareFailed);
+    m.getSpec().copy.parallelism = 8;
+    m.getMetadata().setGeneration(3L);
     assertThat(step(m).status().phase).isEqualTo(Phase.Preparing);
-    assertThat(m.getStatus().observedGeneration).isEqualTo(2);
+    assertThat(m.getStatus().observedGeneration).isEqualTo(3);
   }
 
   @Test
@@ -231,7 +243,7 @@ class PhaseMachineTest {
     m.getMetadata().setGeneration(2L);
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Ready);
-    assertThat(ctx.checkRuns).isEqualTo(1);
+    assertThat(ctx.preparation.checkRuns).isEqualTo(1);
   }
 
   // The run: Ready -> MaintenanceOn -> Migrating -> Verifying -> Migrated -> Promoting -> Completed
@@ -257,20 +269,23 @@ class PhaseMachineTest {
   @Test
   void readyToMaintenanceOnRunsTheChecksOnceMore() {
     PostgresMigration m = started();
-    assertThat(ctx.checkRuns).isEqualTo(2);
+    assertThat(ctx.preparation.checkRuns).isEqualTo(2);
     assertThat(m.getStatus().startedAt).isEqualTo("2026-01-01T00:00:00Z");
-    assertThat(ctx.replicas).as("nothing is stopped before it is recorded").containsValue(2);
+    assertThat(ctx.maintenance.replicas)
+        .as("nothing is stopped before it is recorded")
+        .containsValue(2);
   }
 
   @Test
   void readyToPreparingWhenTheChecksAtStartFail() {
     PostgresMigration m = ready();
-    ctx.checks = List.of(check("DestinationEmpty", Severity.Blocking, CheckOutcome.Failed));
+    ctx.preparation.checks =
+        List.of(check("DestinationEmpty", Severity.Blocking, CheckOutcome.Failed));
     m.getSpec().start = true;
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Preparing);
     assertThat(r.status().message).startsWith("The checks run at start found blocking issues");
-    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
   }
 
   @Test
@@ -281,21 +296,23 @@ class PhaseMachineTest {
         .extracting(w -> w.kind + "/" + w.name + "=" + w.replicas + "/" + w.suspend)
         .containsExactly("Deployment/web=2/null", "CronJob/nightly-report=null/false");
     assertThat(m.getStatus().downtime.startedAt).isEqualTo("2026-01-01T00:00:00Z");
-    assertThat(ctx.replicas).as("recorded first, stopped on the next step").containsValue(2);
+    assertThat(ctx.maintenance.replicas)
+        .as("recorded first, stopped on the next step")
+        .containsValue(2);
 
-    ctx.podsLeft = List.of("Pod web-1");
+    ctx.maintenance.podsLeft = List.of("Pod web-1");
     PhaseMachine.Result draining = step(m);
-    assertThat(ctx.replicas)
+    assertThat(ctx.maintenance.replicas)
         .containsOnly(Map.entry("Deployment/web", 0), Map.entry("CronJob/nightly-report", 0));
     assertThat(draining.status().message).contains("Pod web-1");
     assertThat(m.getStatus().maintenance.sourceFenced).isFalse();
 
-    ctx.podsLeft = List.of();
+    ctx.maintenance.podsLeft = List.of();
     step(m);
     assertThat(m.getStatus().maintenance.sourceFenced).as("marked before fencing").isTrue();
-    assertThat(ctx.fenced).isFalse();
+    assertThat(ctx.maintenance.fenced).isFalse();
     step(m);
-    assertThat(ctx.fenced).isTrue();
+    assertThat(ctx.maintenance.fenced).isTrue();
     assertThat(m.getStatus().phase).isEqualTo(Phase.Migrating);
     assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.MAINTENANCE_MODE).getStatus())
         .isEqualTo("True");
@@ -305,14 +322,14 @@ class PhaseMachineTest {
   void maintenanceOnToFailedWhenPodsOutliveTheDrainTimeout() {
     PostgresMigration m = started();
     step(m);
-    ctx.podsLeft = List.of("Pod web-1");
+    ctx.maintenance.podsLeft = List.of("Pod web-1");
     step(m);
     ctx.now = T0.plus(Duration.ofMinutes(5));
     step(m);
     assertThat(m.getStatus().rollback.reason).contains("drainTimeout (5m): Pod web-1");
     step(m);
     assertThat(m.getStatus().phase).isEqualTo(Phase.Failed);
-    assertThat(ctx.replicas)
+    assertThat(ctx.maintenance.replicas)
         .containsEntry("Deployment/web", 2)
         .containsEntry("CronJob/nightly-report", 1);
     assertThat(m.getStatus().downtime.seconds).isEqualTo(300);
@@ -323,11 +340,11 @@ class PhaseMachineTest {
   @Test
   void maintenanceOnToFailedWhenSessionsCannotBeEnded() {
     PostgresMigration m = started();
-    ctx.unendedSessions = List.of("report@psql (pid 42)");
+    ctx.maintenance.unendedSessions = List.of("report@psql (pid 42)");
     until(m, Phase.Failed);
     assertThat(m.getStatus().message).contains("report@psql (pid 42)");
-    assertThat(ctx.fenced).as("the fence is lifted again").isFalse();
-    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.maintenance.fenced).as("the fence is lifted again").isFalse();
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
   }
 
   @Test
@@ -337,8 +354,8 @@ class PhaseMachineTest {
     step(m);
     m.getSpec().cancel = true;
     until(m, Phase.Cancelled);
-    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
-    assertThat(ctx.jobsCreated).isZero();
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.copying.jobsCreated).isZero();
     assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.FAILED)).isNull();
   }
 
@@ -352,16 +369,18 @@ class PhaseMachineTest {
   void migratingCreatesTheCopyJobOnceAndShowsProgress() {
     PostgresMigration m = migrating();
     step(m);
-    assertThat(ctx.jobsCreated).isEqualTo(1);
+    assertThat(ctx.copying.jobsCreated).isEqualTo(1);
     assertThat(m.getStatus().progress.jobName).startsWith("example-app-migration-copy-");
     Progress p = new Progress();
     p.tablesTotal = 5;
     p.tablesDone = 2;
     p.percent = 40;
     p.display = "40%";
-    ctx.progress = p;
+    ctx.copying.progress = p;
     PhaseMachine.Result r = step(m);
-    assertThat(ctx.jobsCreated).as("a restarted or repeated reconcile finds the Job").isEqualTo(1);
+    assertThat(ctx.copying.jobsCreated)
+        .as("a restarted or repeated reconcile finds the Job")
+        .isEqualTo(1);
     assertThat(r.status().progress.display).isEqualTo("40%");
     assertThat(r.status().progress.jobName).isEqualTo(m.getStatus().progress.jobName);
     assertThat(r.status().message).contains("2 of 5 tables, 40%");
@@ -371,7 +390,7 @@ class PhaseMachineTest {
   void migratingToVerifying() {
     PostgresMigration m = migrating();
     step(m);
-    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Succeeded);
+    ctx.copying.jobs.replaceAll((k, v) -> CopyJob.State.Succeeded);
     step(m);
     assertThat(m.getStatus().phase).isEqualTo(Phase.Verifying);
     assertThat(m.getStatus().progress.display).isEqualTo("100%");
@@ -383,7 +402,7 @@ class PhaseMachineTest {
   void migratingToFailedRollsBackAndLeavesTheUrlAlone() {
     PostgresMigration m = migrating();
     step(m);
-    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Failed);
+    ctx.copying.jobs.replaceAll((k, v) -> CopyJob.State.Failed);
     step(m);
     assertThat(m.getStatus().phase).as("marked, then rolled back").isEqualTo(Phase.Migrating);
     assertThat(m.getStatus().rollback.endPhase).isEqualTo(Phase.Failed);
@@ -392,12 +411,12 @@ class PhaseMachineTest {
     assertThat(m.getStatus().message)
         .startsWith("The copy Job example-app-migration-copy-")
         .contains("failed: BackoffLimitExceeded. Rolled back");
-    assertThat(ctx.fenced).isFalse();
-    assertThat(ctx.replicas)
+    assertThat(ctx.maintenance.fenced).isFalse();
+    assertThat(ctx.maintenance.replicas)
         .containsEntry("Deployment/web", 2)
         .containsEntry("CronJob/nightly-report", 1);
-    assertThat(ctx.databaseUrl).isEqualTo("source");
-    assertThat(ctx.jobs).as("the copy Job is removed").isEmpty();
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("source");
+    assertThat(ctx.copying.jobs).as("the copy Job is removed").isEmpty();
     assertThat(m.getStatus().rollback).isNull();
   }
 
@@ -405,10 +424,10 @@ class PhaseMachineTest {
   void migratingToFailedWhenTheJobDisappears() {
     PostgresMigration m = migrating();
     step(m);
-    ctx.jobs.clear();
+    ctx.copying.jobs.clear();
     until(m, Phase.Failed);
     assertThat(m.getStatus().message).contains("disappeared before it finished");
-    assertThat(ctx.jobsCreated).isEqualTo(1);
+    assertThat(ctx.copying.jobsCreated).isEqualTo(1);
   }
 
   @Test
@@ -428,37 +447,39 @@ class PhaseMachineTest {
   void rollbackThatCannotLiftTheFenceStillGivesTheAppBack() {
     PostgresMigration m = migrating();
     step(m);
-    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Failed);
-    ctx.liftFailure = new IllegalStateException("could not lift the source fence: refused");
+    ctx.copying.jobs.replaceAll((k, v) -> CopyJob.State.Failed);
+    ctx.maintenance.liftFailure =
+        new IllegalStateException("could not lift the source fence: refused");
     step(m);
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Migrating);
     assertThat(r.status().rollback).isNotNull();
-    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
     assertThat(r.status().message).contains("the source is still read-only");
     assertThat(r.step().requeueAfter()).contains(Duration.ofSeconds(10));
-    ctx.liftFailure = null;
+    ctx.maintenance.liftFailure = null;
     assertThat(step(m).status().phase).isEqualTo(Phase.Failed);
-    assertThat(ctx.fenced).isFalse();
+    assertThat(ctx.maintenance.fenced).isFalse();
   }
 
   @Test
   void anUnexpectedErrorInFlightRollsBack() {
     PostgresMigration m = migrating();
     step(m);
-    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Succeeded);
+    ctx.copying.jobs.replaceAll((k, v) -> CopyJob.State.Succeeded);
     step(m);
-    ctx.verifyFailure = new IllegalStateException("could not verify the copy: connection refused");
+    ctx.copying.verifyFailure =
+        new IllegalStateException("could not verify the copy: connection refused");
     until(m, Phase.Failed);
     assertThat(m.getStatus().message)
         .startsWith("Unexpected error in phase Verifying: could not verify the copy");
-    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
   }
 
   private PostgresMigration verifying() {
     PostgresMigration m = migrating();
     step(m);
-    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Succeeded);
+    ctx.copying.jobs.replaceAll((k, v) -> CopyJob.State.Succeeded);
     until(m, Phase.Verifying);
     return m;
   }
@@ -473,7 +494,9 @@ class PhaseMachineTest {
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Migrated);
     assertThat(r.status().message).contains("set spec.promote to true");
-    assertThat(ctx.replicas).as("still in maintenance").containsEntry("Deployment/web", 0);
+    assertThat(ctx.maintenance.replicas)
+        .as("still in maintenance")
+        .containsEntry("Deployment/web", 0);
   }
 
   @Test
@@ -482,14 +505,14 @@ class PhaseMachineTest {
     Verification.Mismatch x = new Verification.Mismatch();
     x.table = "public.orders";
     x.detail = "rows: 10 on the source, 9 on the destination";
-    ctx.mismatches = List.of(x);
+    ctx.copying.mismatches = List.of(x);
     until(m, Phase.Failed);
     assertThat(m.getStatus().message)
         .contains(
             "found 1 mismatch(es): public.orders: rows: 10 on the source, 9 on the destination");
     assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.VERIFIED).getReason())
         .isEqualTo(Conditions.Reason.MISMATCH);
-    assertThat(ctx.databaseUrl).isEqualTo("source");
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("source");
   }
 
   @Test
@@ -503,8 +526,8 @@ class PhaseMachineTest {
     ctx.now = T0.plus(Duration.ofSeconds(42));
     step(m);
     assertThat(m.getStatus().phase).isEqualTo(Phase.Completed);
-    assertThat(ctx.databaseUrl).isEqualTo("destination");
-    assertThat(ctx.replicas)
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("destination");
+    assertThat(ctx.maintenance.replicas)
         .containsEntry("Deployment/web", 2)
         .containsEntry("CronJob/nightly-report", 1);
     assertThat(m.getStatus().promotion.aliasKey).isEqualTo("DATABASE_URL_PREVIOUS");
@@ -512,7 +535,7 @@ class PhaseMachineTest {
     assertThat(m.getStatus().message)
         .contains("the previous value is kept under DATABASE_URL_PREVIOUS")
         .contains("42s of downtime");
-    assertThat(ctx.fenced).as("the abandoned source stays read-only").isTrue();
+    assertThat(ctx.maintenance.fenced).as("the abandoned source stays read-only").isTrue();
   }
 
   @Test
@@ -520,34 +543,70 @@ class PhaseMachineTest {
     PostgresMigration m = verifying();
     until(m, Phase.Completed);
     step(m);
-    assertThat(ctx.destroyed).isZero();
+    assertThat(ctx.promotion.destroyed).isZero();
     m.getSpec().destroySource = new DestroySourceSpec();
     m.getSpec().destroySource.confirm = "postgresql-clean-29349";
     step(m);
     assertThat(m.getStatus().phase).isEqualTo(Phase.SourceDestroyed);
-    assertThat(ctx.destroyed).isEqualTo(1);
+    assertThat(ctx.promotion.destroyed).isEqualTo(1);
+  }
+
+  /**
+   * Deletes {@code m} as the reconciler does: cleanup steps back to back, each one's status stored
+   * before the next, until deletion is safe or a step has to wait; returns every stored status.
+   */
+  private List<PostgresMigrationStatus> delete(PostgresMigration m) {
+    List<PostgresMigrationStatus> stored = new java.util.ArrayList<>();
+    PhaseMachine.Result r;
+    do {
+      r = machine.cleanup(m, ctx.ports());
+      m.setStatus(r.status());
+      stored.add(r.status());
+    } while (r.step().immediate() && !r.status().safeToDelete());
+    return stored;
   }
 
   @Test
   void deletingAMigrationInFlightRollsItBackFirst() {
     PostgresMigration m = migrating();
     step(m);
-    PhaseMachine.Result r = machine.cleanup(m, ctx);
-    assertThat(r.status().phase).isEqualTo(Phase.Failed);
-    assertThat(r.status().message)
-        .startsWith("The PostgresMigration was deleted in phase Migrating");
-    assertThat(PhaseMachine.safeToDelete(r.status())).isTrue();
-    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
-    assertThat(ctx.fenced).isFalse();
+    List<PostgresMigrationStatus> steps = delete(m);
+    PostgresMigrationStatus marked = steps.get(0);
+    assertThat(marked.phase).as("the rollback is stored before it runs").isEqualTo(Phase.Migrating);
+    assertThat(marked.rollback.reason)
+        .isEqualTo("The PostgresMigration was deleted in phase Migrating");
+    assertThat(marked.safeToDelete()).isFalse();
+    PostgresMigrationStatus end = steps.get(steps.size() - 1);
+    assertThat(end.phase).isEqualTo(Phase.Failed);
+    assertThat(end.message).startsWith("The PostgresMigration was deleted in phase Migrating");
+    assertThat(end.safeToDelete()).isTrue();
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.maintenance.fenced).isFalse();
+  }
+
+  @Test
+  void deletingAMigrationWhoseSourceCannotBeReachedStoresEachRetry() {
+    PostgresMigration m = migrating();
+    step(m);
+    ctx.maintenance.liftFailure = new IllegalStateException("connection refused");
+    List<PostgresMigrationStatus> steps = delete(m);
+    PostgresMigrationStatus last = steps.get(steps.size() - 1);
+    assertThat(last.rollback).as("still rolling back").isNotNull();
+    assertThat(last.message).contains("the source is still read-only", "connection refused");
+    assertThat(ctx.maintenance.replicas)
+        .as("the app comes back even so")
+        .containsEntry("Deployment/web", 2);
+    ctx.maintenance.liftFailure = null;
+    assertThat(delete(m).get(0).phase).isEqualTo(Phase.Failed);
   }
 
   @Test
   void deletingAMigrationWhilePromotingFinishesThePromotion() {
     PostgresMigration m = verifying();
     until(m, Phase.Promoting);
-    PhaseMachine.Result r = machine.cleanup(m, ctx);
-    assertThat(r.status().phase).isEqualTo(Phase.Completed);
-    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+    List<PostgresMigrationStatus> steps = delete(m);
+    assertThat(steps.get(steps.size() - 1).phase).isEqualTo(Phase.Completed);
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
   }
 
   @Test
@@ -556,14 +615,51 @@ class PhaseMachineTest {
     step(m);
     // A new operator process: a new machine, the same stored status.
     PhaseMachine restarted = new PhaseMachine();
-    m.setStatus(restarted.next(m, ctx).status());
-    ctx.jobs.replaceAll((k, v) -> PhaseContext.CopyJob.State.Succeeded);
+    m.setStatus(restarted.next(m, ctx.ports()).status());
+    ctx.copying.jobs.replaceAll((k, v) -> CopyJob.State.Succeeded);
     for (int i = 0; i < 5; i++) {
-      m.setStatus(restarted.next(m, ctx).status());
+      m.setStatus(restarted.next(m, ctx.ports()).status());
     }
     assertThat(m.getStatus().phase).isEqualTo(Phase.Completed);
-    assertThat(ctx.jobsCreated).isEqualTo(1);
-    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.copying.jobsCreated).isEqualTo(1);
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
+  }
+
+  /** A migration that reached {@code phase} the way the operator takes it there. */
+  private PostgresMigration reached(Phase phase) {
+    return switch (phase) {
+      case Pending -> migration();
+      case Ready -> ready();
+      case MaintenanceOn -> started();
+      case Migrating -> migrating();
+      case Verifying -> verifying();
+      case Migrated, Promoting, Completed -> {
+        PostgresMigration m = verifying();
+        until(m, Phase.Migrated);
+        if (phase != Phase.Migrated) {
+          m.getSpec().promote = true;
+          until(m, phase);
+        }
+        yield m;
+      }
+      case Preparing, PrepareFailed, Expired, Cancelled, Failed, SourceDestroyed ->
+          in(phase, migration());
+    };
+  }
+
+  @ParameterizedTest
+  @EnumSource(Phase.class)
+  void theCliAndTheOperatorAgreeOnCancelInEveryPhase(Phase phase) {
+    PostgresMigration m = reached(phase);
+    // What the plugin's cancel command and its menu ask before they set spec.cancel.
+    boolean offered = m.cancellable();
+    m.getSpec().cancel = true;
+    PostgresMigrationStatus after = step(m).status();
+    boolean honoured =
+        phase != Phase.Cancelled && after.phase == Phase.Cancelled
+            || after.rollback != null && after.rollback.endPhase == Phase.Cancelled;
+    assertThat(honoured).as("cancel in " + phase + ": " + after.message).isEqualTo(offered);
+    assertThat(offered).isEqualTo(phase.honoursCancel());
   }
 
   @Test
@@ -592,7 +688,7 @@ class PhaseMachineTest {
     PostgresMigration m = ready();
     PostgresMigrationStatus stored = m.getStatus();
     m.getSpec().cancel = true;
-    machine.next(m, ctx);
+    machine.next(m, ctx.ports());
     assertThat(stored.phase).isEqualTo(Phase.Ready);
   }
 }

@@ -8,8 +8,8 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.ReplicationStage;
-import io.pgmigration.operator.phase.PhaseContext.CopyJob;
-import io.pgmigration.operator.phase.PhaseContext.ReplicationState;
+import io.pgmigration.operator.phase.port.Copying.CopyJob;
+import io.pgmigration.operator.phase.port.Replication;
 import io.pgmigration.operator.testing.Manifests;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,7 @@ class StreamingPhaseTest {
   }
 
   private PhaseMachine.Result step(PostgresMigration m) {
-    PhaseMachine.Result r = machine.next(m, ctx);
+    PhaseMachine.Result r = machine.next(m, ctx.ports());
     m.setStatus(r.status());
     return r;
   }
@@ -64,7 +64,7 @@ class StreamingPhaseTest {
   /** Copying the schema, then subscribed, synced, and the vacuum Job just created. */
   private PostgresMigration vacuuming() {
     PostgresMigration m = copyingSchema();
-    ctx.jobs.put(schemaJob(m), CopyJob.State.Succeeded);
+    ctx.copying.jobs.put(schemaJob(m), CopyJob.State.Succeeded);
     step(m); // Subscribing
     step(m); // Syncing: every table streams
     step(m); // the vacuum Job is created
@@ -74,7 +74,7 @@ class StreamingPhaseTest {
   /** A Streaming migration prepared up to Ready: schema copied, every table streaming. */
   private PostgresMigration ready() {
     PostgresMigration m = vacuuming();
-    ctx.jobs.put(m.getStatus().replication.vacuumJob, CopyJob.State.Succeeded);
+    ctx.copying.jobs.put(m.getStatus().replication.vacuumJob, CopyJob.State.Succeeded);
     stepUntil(m, Phase.Ready, 2);
     return m;
   }
@@ -92,47 +92,47 @@ class StreamingPhaseTest {
         .isEqualTo(Conditions.Reason.SETTING_UP_REPLICATION);
 
     r = step(m);
-    assertThat(ctx.jobsCreated).isEqualTo(1);
+    assertThat(ctx.copying.jobsCreated).isEqualTo(1);
     assertThat(r.status().message).contains("Copying the schema");
-    int checkRuns = ctx.checkRuns;
+    int checkRuns = ctx.preparation.checkRuns;
     step(m);
-    assertThat(ctx.jobsCreated).as("one schema Job").isEqualTo(1);
-    assertThat(ctx.checkRuns)
+    assertThat(ctx.copying.jobsCreated).as("one schema Job").isEqualTo(1);
+    assertThat(ctx.preparation.checkRuns)
         .as("the checks are not repeated during the setup")
         .isEqualTo(checkRuns);
 
-    ctx.jobs.put(schemaJob(m), CopyJob.State.Succeeded);
+    ctx.copying.jobs.put(schemaJob(m), CopyJob.State.Succeeded);
     assertThat(step(m).status().replication.stage).isEqualTo(ReplicationStage.Subscribing);
     assertThat(step(m).status().replication.stage).isEqualTo(ReplicationStage.Syncing);
-    assertThat(ctx.replicating).isTrue();
+    assertThat(ctx.replication.replicating).isTrue();
 
-    ctx.replication = new ReplicationState(4, 1, 0, true, 5_000_000, 3);
+    ctx.replication.state = new Replication.State(4, 1, 0, true, 5_000_000, 3);
     r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Preparing);
     assertThat(r.status().progress.display).isEqualTo("24%");
     assertThat(r.status().message).contains("1 of 4 tables");
 
-    ctx.replication = new ReplicationState(4, 4, 0, true, 2048, 1);
+    ctx.replication.state = new Replication.State(4, 4, 0, true, 2048, 1);
     r = step(m);
     assertThat(r.status().replication.stage).isEqualTo(ReplicationStage.Vacuuming);
     assertThat(r.status().replication.vacuumJob).startsWith("example-app-migration-vacuum-");
     r = step(m);
     assertThat(r.status().phase).as("waits for the vacuum").isEqualTo(Phase.Preparing);
-    assertThat(ctx.jobsCreated).isEqualTo(2);
-    ctx.jobs.put(r.status().replication.vacuumJob, CopyJob.State.Succeeded);
+    assertThat(ctx.copying.jobsCreated).isEqualTo(2);
+    ctx.copying.jobs.put(r.status().replication.vacuumJob, CopyJob.State.Succeeded);
     r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Ready);
     assertThat(r.status().replication.stage).isEqualTo(ReplicationStage.Streaming);
     assertThat(r.status().progress.lagBytes).isEqualTo(2048);
     assertThat(r.status().progress.display).isEqualTo("lag 1s");
     assertThat(r.status().message).contains("Set spec.start to true", "2048 bytes (1s) behind");
-    assertThat(r.step().requeueAfter()).contains(StreamingSetup.OBSERVE);
+    assertThat(r.step().requeueAfter()).contains(Polling.DEFAULT.lag());
   }
 
   @Test
   void aVacuumThatFailsDoesNotStopTheMigration() {
     PostgresMigration m = vacuuming();
-    ctx.jobs.put(m.getStatus().replication.vacuumJob, CopyJob.State.Failed);
+    ctx.copying.jobs.put(m.getStatus().replication.vacuumJob, CopyJob.State.Failed);
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Ready);
     assertThat(r.status().message).contains("Vacuuming the destination failed");
@@ -141,24 +141,24 @@ class StreamingPhaseTest {
   @Test
   void readyKeepsTheLagInStatusAndSaysWhatKeepsItBack() {
     PostgresMigration m = ready();
-    ctx.replication = new ReplicationState(3, 3, 2, false, 90_000, 12);
+    ctx.replication.state = new Replication.State(3, 3, 2, false, 90_000, 12);
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Ready);
     assertThat(r.status().progress.lagSeconds).isEqualTo(12);
     assertThat(r.status().message)
         .contains("90000 bytes (12s) behind", "worker is not running", "2 error(s)");
-    assertThat(r.step().requeueAfter()).contains(StreamingSetup.OBSERVE);
+    assertThat(r.step().requeueAfter()).contains(Polling.DEFAULT.lag());
   }
 
   @Test
   void aSchemaCopyThatFailsEndsThePreparationWithNothingLeftRunning() {
     PostgresMigration m = copyingSchema();
-    ctx.jobs.put(schemaJob(m), CopyJob.State.Failed);
+    ctx.copying.jobs.put(schemaJob(m), CopyJob.State.Failed);
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.PrepareFailed);
     assertThat(r.status().message).contains("schema copy Job", "empty it before preparing again");
     assertThat(r.status().replication.stage).isEqualTo(ReplicationStage.Dropped);
-    assertThat(ctx.jobs).doesNotContainKey(schemaJob(m));
+    assertThat(ctx.copying.jobs).doesNotContainKey(schemaJob(m));
   }
 
   @Test
@@ -166,30 +166,30 @@ class StreamingPhaseTest {
     PostgresMigration m = ready();
     m.getSpec().start = true;
     stepUntil(m, Phase.Migrating, 8);
-    assertThat(ctx.fenced).isTrue();
+    assertThat(ctx.maintenance.fenced).isTrue();
 
-    ctx.behind = 4096L;
+    ctx.replication.behind = 4096L;
     PhaseMachine.Result r = step(m);
     assertThat(r.status().replication.cutoverLsn).isEqualTo("0/3000148");
     r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Migrating);
     assertThat(r.status().progress.display).isEqualTo("catching up");
-    assertThat(r.step().requeueAfter()).contains(StreamingSwitchover.POLL);
-    assertThat(ctx.replicating).as("the slot stays until caught up").isTrue();
+    assertThat(r.step().requeueAfter()).contains(Polling.DEFAULT.catchUp());
+    assertThat(ctx.replication.replicating).as("the slot stays until caught up").isTrue();
 
-    ctx.behind = 0L;
+    ctx.replication.behind = 0L;
     r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Verifying);
-    assertThat(ctx.replicasCompleted).isEqualTo(1);
-    assertThat(ctx.replicating).isFalse();
+    assertThat(ctx.replication.replicasCompleted).isEqualTo(1);
+    assertThat(ctx.replication.replicating).isFalse();
     assertThat(r.status().replication.stage).isEqualTo(ReplicationStage.Dropped);
     assertThat(r.status().progress.display).isEqualTo("100%");
     assertThat(ConditionWriter.find(r.status(), Conditions.Type.COPIED).getMessage())
         .contains("every change up to 0/3000148", "2 sequence(s) set", "slot pgmo_");
 
     stepUntil(m, Phase.Completed, 4);
-    assertThat(ctx.replicationDrops).as("dropped once").isEqualTo(1);
-    assertThat(ctx.databaseUrl).isEqualTo("destination");
+    assertThat(ctx.replication.replicationDrops).as("dropped once").isEqualTo(1);
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("destination");
   }
 
   /** A started migration in the switch-over, the destination 4096 bytes behind. */
@@ -197,7 +197,7 @@ class StreamingPhaseTest {
     PostgresMigration m = ready();
     m.getSpec().start = true;
     stepUntil(m, Phase.Migrating, 8);
-    ctx.behind = 4096L;
+    ctx.replication.behind = 4096L;
     step(m);
     return m;
   }
@@ -205,13 +205,13 @@ class StreamingPhaseTest {
   @Test
   void applyErrorsDuringTheSwitchOverRollBackAndDropTheSlot() {
     PostgresMigration m = catchingUp();
-    ctx.replication = new ReplicationState(3, 3, 1, true, 4096, 0);
+    ctx.replication.state = new Replication.State(3, 3, 1, true, 4096, 0);
     stepUntil(m, Phase.Failed, 3);
     assertThat(m.getStatus().message).contains("1 error(s) applying the last changes");
-    assertThat(ctx.replicating).isFalse();
-    assertThat(ctx.fenced).isFalse();
-    assertThat(ctx.replicas).containsEntry("Deployment/web", 2);
-    assertThat(ctx.databaseUrl).isEqualTo("source");
+    assertThat(ctx.replication.replicating).isFalse();
+    assertThat(ctx.maintenance.fenced).isFalse();
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("source");
   }
 
   @Test
@@ -221,7 +221,7 @@ class StreamingPhaseTest {
     ctx.now = T0.plus(StreamingSwitchover.CATCH_UP_TIMEOUT).plusSeconds(1);
     stepUntil(m, Phase.Failed, 3);
     assertThat(m.getStatus().message).contains("still 4096 bytes of WAL behind");
-    assertThat(ctx.replicating).isFalse();
+    assertThat(ctx.replication.replicating).isFalse();
   }
 
   @Test
@@ -230,13 +230,13 @@ class StreamingPhaseTest {
     cancelled.getSpec().cancel = true;
     PhaseMachine.Result r = step(cancelled);
     assertThat(r.status().phase).isEqualTo(Phase.Cancelled);
-    assertThat(ctx.replicating).isFalse();
+    assertThat(ctx.replication.replicating).isFalse();
     assertThat(r.status().message).contains("Dropped the slot pgmo_");
 
     PostgresMigration expired = ready();
     ctx.now = T0.plus(Duration.ofDays(2));
     assertThat(step(expired).status().phase).isEqualTo(Phase.Expired);
-    assertThat(ctx.replicating).isFalse();
+    assertThat(ctx.replication.replicating).isFalse();
     assertThat(expired.getStatus().replication.stage).isEqualTo(ReplicationStage.Dropped);
   }
 
@@ -244,7 +244,7 @@ class StreamingPhaseTest {
   void aDropThatFailsIsRetriedUntilNoSlotIsLeft() {
     PostgresMigration m = ready();
     m.getSpec().cancel = true;
-    ctx.dropFailure = new IllegalStateException("connection refused");
+    ctx.replication.dropFailure = new IllegalStateException("connection refused");
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Cancelled);
     assertThat(r.status().message).contains("could not be dropped", "connection refused");
@@ -254,9 +254,9 @@ class StreamingPhaseTest {
         .as("said once, not once per retry")
         .containsOnlyOnce("could not be dropped");
 
-    ctx.dropFailure = null;
+    ctx.replication.dropFailure = null;
     r = step(m);
-    assertThat(ctx.replicating).isFalse();
+    assertThat(ctx.replication.replicating).isFalse();
     assertThat(r.status().replication.stage).isEqualTo(ReplicationStage.Dropped);
     assertThat(r.status().message).doesNotContain("could not be dropped");
     assertThat(step(m).step().requeueAfter()).as("then nothing more to do").isEmpty();
@@ -265,9 +265,9 @@ class StreamingPhaseTest {
   @Test
   void deletingAReadyStreamingMigrationDropsTheReplicationFirst() {
     PostgresMigration m = ready();
-    assertThat(PhaseMachine.safeToDelete(m.getStatus())).isFalse();
-    PostgresMigrationStatus after = machine.cleanup(m, ctx).status();
-    assertThat(ctx.replicating).isFalse();
-    assertThat(PhaseMachine.safeToDelete(after)).isTrue();
+    assertThat(m.getStatus().safeToDelete()).isFalse();
+    PostgresMigrationStatus after = machine.cleanup(m, ctx.ports()).status();
+    assertThat(ctx.replication.replicating).isFalse();
+    assertThat(after.safeToDelete()).isTrue();
   }
 }

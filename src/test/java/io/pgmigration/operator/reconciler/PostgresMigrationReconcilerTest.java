@@ -7,7 +7,10 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.phase.Polling;
 import io.pgmigration.operator.testing.Manifests;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PostgresMigrationReconcilerTest {
@@ -16,12 +19,20 @@ class PostgresMigrationReconcilerTest {
     PostgresMigration m = Manifests.quickstartMigration();
     m.setStatus(new PostgresMigrationStatus());
     m.getStatus().phase = Phase.Ready;
+    List<PostgresMigrationStatus> written = new ArrayList<>();
+    StatusWriter writer =
+        (context, migration, status) -> {
+          written.add(status);
+          return migration;
+        };
     ErrorStatusUpdateControl<PostgresMigration> control =
-        new PostgresMigrationReconciler(null, java.util.Optional.empty())
+        new PostgresMigrationReconciler(null, null, Polling.DEFAULT, writer)
             .updateErrorStatus(m, null, new KubernetesClientException("secrets is forbidden"));
-    PostgresMigration patched = control.getResource().orElseThrow();
-    assertThat(patched.getStatus().phase).isEqualTo(Phase.Ready);
-    assertThat(patched.getStatus().message)
+    assertThat(control.getResource()).as("written by the one status path, not patched").isEmpty();
+    assertThat(written).hasSize(1);
+    PostgresMigrationStatus patched = written.get(0);
+    assertThat(patched.phase).isEqualTo(Phase.Ready);
+    assertThat(patched.message)
         .isEqualTo("Could not reconcile, retrying every 30s: secrets is forbidden");
     assertThat(control.isNoRetry()).isTrue();
     assertThat(control.getScheduleDelay())

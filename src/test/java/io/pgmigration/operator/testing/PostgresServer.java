@@ -1,7 +1,7 @@
 package io.pgmigration.operator.testing;
 
 import io.pgmigration.operator.db.DatabaseProbe;
-import io.pgmigration.operator.db.PostgresUri;
+import io.pgmigration.operator.secrets.PostgresUri;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

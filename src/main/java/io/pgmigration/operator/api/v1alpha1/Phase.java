@@ -74,4 +74,42 @@ public enum Phase {
   public boolean isTerminal() {
     return successors().isEmpty();
   }
+
+  /**
+   * Whether {@code spec.cancel} is honoured in this phase: until the copy starts. Before
+   * MaintenanceOn nothing was touched; in MaintenanceOn what maintenance did is rolled back.
+   */
+  public boolean honoursCancel() {
+    return switch (this) {
+      case Pending, Preparing, PrepareFailed, Ready, MaintenanceOn -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * Whether a failure in this phase rolls the migration back: the app is stopped and its
+   * DATABASE_URL not switched yet, so it must be given back its source.
+   */
+  public boolean rollsBackOnFailure() {
+    return switch (this) {
+      case MaintenanceOn, Migrating, Verifying, Migrated -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * Whether a Streaming migration still needs its replication in this phase (unless a rollback is
+   * under way): from its setup in Preparing until the switch-over has caught up.
+   */
+  public boolean keepsReplication() {
+    return switch (this) {
+      case Preparing, Ready, MaintenanceOn, Migrating -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether the app is, or may be, in maintenance in this phase. */
+  public boolean appMayBeDown() {
+    return rollsBackOnFailure() || this == Promoting;
+  }
 }

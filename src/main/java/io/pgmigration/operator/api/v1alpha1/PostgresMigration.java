@@ -32,4 +32,34 @@ public class PostgresMigration
     extends CustomResource<PostgresMigrationSpec, PostgresMigrationStatus> implements Namespaced {
   public static final String GROUP = "pgmigration.io";
   public static final String VERSION = "v1alpha1";
+
+  /** Where the migration stands: its status' phase, or Pending before the first status. */
+  public Phase phase() {
+    return getStatus() == null ? Phase.Pending : getStatus().currentPhase();
+  }
+
+  /** The spec generation, 0 when the API server has not set one. */
+  public long generation() {
+    Long g = getMetadata().getGeneration();
+    return g == null ? 0 : g;
+  }
+
+  /**
+   * Whether setting {@code spec.cancel} now would be honoured: the phase honours it, it is not set
+   * yet, and no rollback is already under way.
+   */
+  public boolean cancellable() {
+    return phase().honoursCancel()
+        && !getSpec().cancel
+        && (getStatus() == null || getStatus().rollback == null);
+  }
+
+  /**
+   * Whether the spec changed, in anything but its gates, since the preparation checks ran: such a
+   * migration must be prepared again.
+   */
+  public boolean specChangedSincePreparation() {
+    String prepared = getStatus() == null ? null : getStatus().preparedSpecHash;
+    return !SpecHash.of(getSpec()).equals(prepared);
+  }
 }

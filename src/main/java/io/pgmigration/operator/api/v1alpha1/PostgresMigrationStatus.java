@@ -72,6 +72,21 @@ public class PostgresMigrationStatus {
       "Streaming: the logical replication this migration set up, until it is dropped again.")
   public Replication replication;
 
+  /** The phase, or Pending when none is written yet: the one place that reads a missing phase. */
+  public Phase currentPhase() {
+    return phase == null ? Phase.Pending : phase;
+  }
+
+  /**
+   * Whether a migration with this status may be deleted without leaving anything half-done: no
+   * rollback under way, the app not in maintenance, and no replication left on the servers.
+   */
+  public boolean safeToDelete() {
+    return rollback == null
+        && !currentPhase().appMayBeDown()
+        && (replication == null || !replication.live());
+  }
+
   /** One preparation check's outcome. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class CheckResult {
@@ -224,6 +239,11 @@ public class PostgresMigrationStatus {
 
     @JsonPropertyDescription("When the replication was dropped (RFC 3339).")
     public String droppedAt;
+
+    @JsonPropertyDescription(
+        "Why the last attempt to drop the replication failed; the drop is retried until it"
+            + " succeeds, since the slot keeps the source's WAL meanwhile.")
+    public String dropError;
 
     /** Whether anything of it may still exist on the servers. */
     public boolean live() {

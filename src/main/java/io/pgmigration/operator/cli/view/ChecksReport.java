@@ -1,10 +1,10 @@
 package io.pgmigration.operator.cli.view;
 
+import io.pgmigration.operator.api.v1alpha1.Checks;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The preparation report of one migration: "Found 2 blocking issues and 1 warning", then each of
@@ -28,7 +28,7 @@ public final class ChecksReport {
           "The checks have not run yet; the operator runs them while the migration prepares.");
       return lines;
     }
-    lines.add(summary(checks));
+    lines.add(Checks.tally(checks));
     for (CheckResult c : checks) {
       if (c.blocks() || c.warns()) {
         lines.add("");
@@ -46,28 +46,5 @@ public final class ChecksReport {
       lines.add(style.green("✔ passed") + "    " + String.join(", ", passed));
     }
     return lines;
-  }
-
-  /** "Found 2 blocking issues and 1 warning", or "All 9 checks passed". */
-  public static String summary(List<CheckResult> checks) {
-    long blocking = checks.stream().filter(CheckResult::blocks).count();
-    long warnings = checks.stream().filter(CheckResult::warns).count();
-    if (blocking == 0 && warnings == 0) {
-      return "All " + checks.size() + " checks passed";
-    }
-    return String.format(
-        Locale.ROOT,
-        "Found %d blocking issue%s and %d warning%s",
-        blocking,
-        blocking == 1 ? "" : "s",
-        warnings,
-        warnings == 1 ? "" : "s");
-  }
-
-  /** Whether a blocking check did not pass. */
-  public static boolean blocked(PostgresMigration m) {
-    return m.getStatus() != null
-        && m.getStatus().checks != null
-        && m.getStatus().checks.stream().anyMatch(CheckResult::blocks);
   }
 }

@@ -66,7 +66,7 @@ public final class MigrationTable {
   static String status(PostgresMigration m, Style style) {
     String word = StatusWords.styled(m, style);
     var progress = m.getStatus() == null ? null : m.getStatus().progress;
-    if (StatusWords.phase(m) == Phase.Migrating && progress != null && progress.percent != null) {
+    if (m.phase() == Phase.Migrating && progress != null && progress.percent != null) {
       return word + " " + progress.percent + "%";
     }
     return word;

@@ -10,16 +10,9 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 public final class StatusWords {
   private StatusWords() {}
 
-  /** The phase a migration is in; Pending when the operator has not written a status yet. */
-  public static Phase phase(PostgresMigration m) {
-    return m.getStatus() == null || m.getStatus().phase == null
-        ? Phase.Pending
-        : m.getStatus().phase;
-  }
-
   /** The status word for {@code m}. */
   public static String of(PostgresMigration m) {
-    Phase phase = phase(m);
+    Phase phase = m.phase();
     if (m.getStatus() != null && m.getStatus().rollback != null && !phase.isTerminal()) {
       return "Rolling back";
     }
@@ -41,7 +34,7 @@ public final class StatusWords {
   /** {@link #of} coloured by how it stands: green done, red stopped, yellow waiting on the user. */
   public static String styled(PostgresMigration m, Style style) {
     String word = of(m);
-    return switch (phase(m)) {
+    return switch (m.phase()) {
       case Completed, SourceDestroyed -> style.green(word);
       case PrepareFailed, Failed -> style.red(word);
       case Expired, Cancelled -> style.dim(word);
@@ -53,20 +46,12 @@ public final class StatusWords {
 
   /** Whether the migration still holds its source and destination: not ended, not Completed. */
   public static boolean active(PostgresMigration m) {
-    Phase phase = phase(m);
+    Phase phase = m.phase();
     return !phase.isTerminal() && phase != Phase.Completed;
-  }
-
-  /** Whether {@code cancel} is still honoured (before the copy starts). */
-  public static boolean cancellable(PostgresMigration m) {
-    return switch (phase(m)) {
-      case Pending, Preparing, PrepareFailed, Ready -> !m.getSpec().cancel;
-      default -> false;
-    };
   }
 
   /** Whether the migration is Ready and waits for its start. */
   public static boolean startable(PostgresMigration m) {
-    return phase(m) == Phase.Ready && !m.getSpec().start && !m.getSpec().cancel;
+    return m.phase() == Phase.Ready && !m.getSpec().start && !m.getSpec().cancel;
   }
 }

@@ -1,4 +1,4 @@
-package io.pgmigration.operator.reconciler;
+package io.pgmigration.operator.live;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -9,14 +9,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.k8s.CopyJobBuilder;
-import io.pgmigration.operator.phase.PhaseContext.CopyJob;
-import io.pgmigration.operator.phase.PhaseContext.CopyJob.State;
+import io.pgmigration.operator.phase.port.Copying.CopyJob;
+import io.pgmigration.operator.phase.port.Copying.CopyJob.State;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** The copy Jobs through the Kubernetes API: created once, then read, and deleted on rollback. */
+/**
+ * The copy Jobs: created once through the API, then read from the watch, and deleted on rollback. A
+ * Job just created may not be in the watch's cache yet; it is then read from the API, so it is
+ * never taken for one that disappeared.
+ */
 final class CopyJobs {
   /** Waiting reasons of the copy container that will not go away by themselves. */
   private static final List<String> STUCK =
@@ -28,9 +32,13 @@ final class CopyJobs {
           "CreateContainerError");
 
   private final KubernetesClient client;
+  private final JobWatch watch;
+  private final JobWatch api;
 
-  CopyJobs(KubernetesClient client) {
+  CopyJobs(KubernetesClient client, JobWatch watch) {
     this.client = client;
+    this.watch = watch;
+    this.api = JobWatch.direct(client);
   }
 
   CopyJob get(
@@ -40,7 +48,7 @@ final class CopyJobs {
       boolean mayCreate,
       Supplier<String> image) {
     String ns = m.getMetadata().getNamespace();
-    Job job = client.batch().v1().jobs().inNamespace(ns).withName(name).get();
+    Job job = watch.job(ns, name).or(() -> api.job(ns, name)).orElse(null);
     if (job == null) {
       if (!mayCreate) {
         return new CopyJob(State.Missing, null);
@@ -124,12 +132,7 @@ final class CopyJobs {
   }
 
   private List<Pod> pods(String ns, String job) {
-    return client
-        .pods()
-        .inNamespace(ns)
-        .withLabel("batch.kubernetes.io/job-name", job)
-        .list()
-        .getItems();
+    return watch.pods(ns, job);
   }
 
   private static boolean condition(Job job, String type) {

@@ -1,4 +1,4 @@
-package io.pgmigration.operator.reconciler;
+package io.pgmigration.operator.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +12,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
 import io.pgmigration.operator.k8s.MaintenancePatches;
 import io.pgmigration.operator.k8s.SecretPromotion;
+import io.pgmigration.operator.phase.port.Ports;
 import io.pgmigration.operator.testing.KubeApiServers;
 import io.pgmigration.operator.testing.Manifests;
 import java.nio.charset.StandardCharsets;
@@ -24,19 +25,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Kubernetes side of {@link LivePhaseContext} against a real API server: what maintenance
- * records, stops and restores, and what promotion writes into the app's Secret, including what a
- * repeat after an operator restart does.
+ * The Kubernetes side of the live ports ({@link LivePorts}) against a real API server: what
+ * maintenance records, stops and restores, and what promotion writes into the app's Secret,
+ * including what a repeat after an operator restart does.
  */
-class LivePhaseContextIT {
+class LivePortsIT {
   private static final Map<String, String> APP = Map.of("app.kubernetes.io/part-of", "example-app");
   private static KubernetesClient client;
-  private static LivePhaseContext ctx;
+  private static Ports ports;
 
   @BeforeAll
   static void connect() {
     client = KubeApiServers.client();
-    ctx = new LivePhaseContext(client, () -> "localhost/pgmo/operator:dev");
+    ports = LivePorts.of(client, JobWatch.direct(client), () -> "localhost/pgmo/operator:dev");
   }
 
   @AfterAll
@@ -91,24 +92,24 @@ class LivePhaseContextIT {
                 .build())
         .create();
 
-    List<RecordedWorkload> recorded = ctx.recordWorkloads(m);
+    List<RecordedWorkload> recorded = ports.maintenance().recordWorkloads(m);
     assertThat(recorded)
         .extracting(w -> w.kind + "/" + w.name + " " + w.replicas + " " + w.suspend)
         .containsExactly("CronJob/nightly-report null false", "Deployment/web 2 null");
-    recorded.forEach(w -> ctx.stopWorkload(m, w));
+    recorded.forEach(w -> ports.maintenance().stopWorkload(m, w));
     assertThat(web().getSpec().getReplicas()).isZero();
     assertThat(web().getMetadata().getAnnotations()).containsKey(MaintenancePatches.ANNOTATION);
     assertThat(cron().getSpec().getSuspend()).isTrue();
 
     // A restarted operator recording again reads the annotations, not the stopped specs.
-    assertThat(ctx.recordWorkloads(m))
+    assertThat(ports.maintenance().recordWorkloads(m))
         .extracting(w -> w.kind + "/" + w.name + " " + w.replicas + " " + w.suspend)
         .containsExactlyElementsOf(
             recorded.stream()
                 .map(w -> w.kind + "/" + w.name + " " + w.replicas + " " + w.suspend)
                 .toList());
     // Even from a lost status, the annotations alone bring everything back.
-    ctx.restoreWorkloads(m, List.of());
+    ports.maintenance().restoreWorkloads(m, List.of());
     assertThat(web().getSpec().getReplicas()).isEqualTo(2);
     assertThat(web().getMetadata().getAnnotations())
         .doesNotContainKey(MaintenancePatches.ANNOTATION);
@@ -116,7 +117,7 @@ class LivePhaseContextIT {
 
     // A repeated restore after someone scaled the app changes nothing.
     client.apps().deployments().inNamespace("maintenance").withName("web").scale(5);
-    ctx.restoreWorkloads(m, recorded);
+    ports.maintenance().restoreWorkloads(m, recorded);
     assertThat(web().getSpec().getReplicas()).isEqualTo(5);
   }
 
@@ -127,7 +128,7 @@ class LivePhaseContextIT {
         "promotion", "postgresql-circular-11223", "postgres://app:d@postgresql-circular-11223/app");
     secret("promotion", "example-app-config", "postgres://app:s@postgresql-clean-29349/app");
 
-    assertThat(ctx.promoteSecret(m)).isEqualTo("DATABASE_URL_PREVIOUS");
+    assertThat(ports.promotion().promoteSecret(m)).isEqualTo("DATABASE_URL_PREVIOUS");
     assertThat(appSecret())
         .containsEntry("DATABASE_URL", "postgres://app:d@postgresql-circular-11223/app")
         .containsEntry("DATABASE_URL_PREVIOUS", "postgres://app:s@postgresql-clean-29349/app")
@@ -143,7 +144,7 @@ class LivePhaseContextIT {
         .containsKey(SecretPromotion.MARKER);
 
     // Resumed after a restart: the same alias, nothing aliased twice.
-    assertThat(ctx.promoteSecret(m)).isEqualTo("DATABASE_URL_PREVIOUS");
+    assertThat(ports.promotion().promoteSecret(m)).isEqualTo("DATABASE_URL_PREVIOUS");
     assertThat(appSecret()).hasSize(2);
   }
 

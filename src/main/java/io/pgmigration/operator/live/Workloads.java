@@ -1,4 +1,4 @@
-package io.pgmigration.operator.reconciler;
+package io.pgmigration.operator.live;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -19,7 +19,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
 import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
 import io.pgmigration.operator.k8s.MaintenancePatches;
-import io.pgmigration.operator.k8s.SecretReaders;
+import io.pgmigration.operator.secrets.SecretReaders;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package io.pgmigration.operator.k8s;
+package io.pgmigration.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;

@@ -1,4 +1,4 @@
-package io.pgmigration.operator.k8s;
+package io.pgmigration.operator.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,6 @@
-package io.pgmigration.operator.phase;
+package io.pgmigration.operator.api.v1alpha1;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

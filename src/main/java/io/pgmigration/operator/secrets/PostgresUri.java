@@ -1,4 +1,4 @@
-package io.pgmigration.operator.db;
+package io.pgmigration.operator.secrets;
 
 import java.net.URI;
 import java.net.URISyntaxException;

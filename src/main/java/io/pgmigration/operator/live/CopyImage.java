@@ -1,4 +1,4 @@
-package io.pgmigration.operator.reconciler;
+package io.pgmigration.operator.live;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * jars, so one image serves both; and {@code kustomize edit set image} on the operator changes the
  * copy image with it.
  */
-final class CopyImage implements Supplier<String> {
+public final class CopyImage implements Supplier<String> {
   /** The operator's container in deploy/operator.yaml. */
   static final String CONTAINER = "operator";
 
@@ -30,7 +30,7 @@ final class CopyImage implements Supplier<String> {
   }
 
   /** From the environment the operator runs in: POD_NAME and POD_NAMESPACE (downward API). */
-  static CopyImage fromEnvironment(KubernetesClient client, Optional<String> configured) {
+  public static CopyImage fromEnvironment(KubernetesClient client, Optional<String> configured) {
     return new CopyImage(
         client, configured, System.getenv("POD_NAME"), System.getenv("POD_NAMESPACE"));
   }

@@ -1,4 +1,4 @@
-package io.pgmigration.operator.db;
+package io.pgmigration.operator.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.pgmigration.operator.reconciler;
+package io.pgmigration.operator.live;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -12,7 +12,7 @@ import java.util.EnumSet;
 import org.jboss.logging.Logger;
 
 /** Kubernetes Events for phase changes, so {@code kubectl describe} tells the story. */
-final class Events {
+public final class Events {
   private static final Logger LOG = Logger.getLogger(Events.class);
   private static final String COMPONENT = "pg-migration-operator";
   private static final EnumSet<Phase> WARNINGS =
@@ -21,7 +21,7 @@ final class Events {
   private Events() {}
 
   /** Records a move to {@code to}; best effort, since an event must never stop a migration. */
-  static void phaseChanged(
+  public static void phaseChanged(
       KubernetesClient client, PostgresMigration m, Phase from, Phase to, String message) {
     record(
         client,
@@ -32,7 +32,7 @@ final class Events {
   }
 
   /** Records an event of {@code type} (Normal or Warning); best effort. */
-  static void record(
+  public static void record(
       KubernetesClient client, PostgresMigration m, String type, String reason, String message) {
     String ns = m.getMetadata().getNamespace();
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();

@@ -1,8 +1,7 @@
-package io.pgmigration.operator.phase;
+package io.pgmigration.operator.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import io.pgmigration.operator.testing.Manifests;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,53 @@
+package io.pgmigration.operator.live;
+
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import io.pgmigration.operator.db.SourceFence;
+import io.pgmigration.operator.phase.port.Maintenance;
+import java.util.List;
+
+/** Maintenance on the cluster ({@link Workloads}) and on the source ({@link SourceFence}). */
+final class LiveMaintenance implements Maintenance {
+  private final Workloads workloads;
+  private final MigrationSecrets secrets;
+
+  LiveMaintenance(Workloads workloads, MigrationSecrets secrets) {
+    this.workloads = workloads;
+    this.secrets = secrets;
+  }
+
+  @Override
+  public List<RecordedWorkload> recordWorkloads(PostgresMigration m) {
+    return workloads.record(m);
+  }
+
+  @Override
+  public void stopWorkload(PostgresMigration m, RecordedWorkload workload) {
+    workloads.stop(m, workload);
+  }
+
+  @Override
+  public List<String> remainingPods(PostgresMigration m, List<RecordedWorkload> stopped) {
+    return workloads.remainingPods(m, stopped);
+  }
+
+  @Override
+  public void restoreWorkloads(PostgresMigration m, List<RecordedWorkload> recorded) {
+    workloads.restore(m, recorded);
+  }
+
+  @Override
+  public List<String> fenceSource(PostgresMigration m) {
+    return Sql.run("fence the source", () -> SourceFence.fence(secrets.source(m)));
+  }
+
+  @Override
+  public void liftSourceFence(PostgresMigration m) {
+    Sql.run(
+        "lift the source fence",
+        () -> {
+          SourceFence.lift(secrets.source(m));
+          return null;
+        });
+  }
+}

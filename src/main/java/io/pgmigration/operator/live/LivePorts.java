@@ -1,0 +1,28 @@
+package io.pgmigration.operator.live;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgmigration.operator.phase.port.Ports;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/** Wires the live side of every port: the Kubernetes API, the watches, and the two databases. */
+public final class LivePorts {
+  private LivePorts() {}
+
+  /**
+   * @param jobs the operator's Jobs and their pods as the reconciler's informers see them
+   * @param copyImage the copy Jobs' image when a migration's spec names none
+   */
+  public static Ports of(KubernetesClient client, JobWatch jobs, Supplier<String> copyImage) {
+    MigrationSecrets secrets = new MigrationSecrets(client);
+    Workloads workloads = new Workloads(client);
+    return new Ports(
+        Instant::now,
+        new LivePreparation(client, secrets),
+        new LiveMaintenance(workloads, secrets),
+        new LiveCopying(new CopyJobs(client, jobs), secrets, copyImage),
+        new LiveReplication(secrets),
+        new LivePromotion(client, secrets, workloads),
+        (m, reason, message) -> Events.record(client, m, "Warning", reason, message));
+  }
+}

@@ -1,0 +1,167 @@
+package io.pgmigration.operator.live;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
+import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
+import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
+import io.pgmigration.operator.db.DatabaseFacts;
+import io.pgmigration.operator.db.DatabaseProbe;
+import io.pgmigration.operator.db.PreparationChecks;
+import io.pgmigration.operator.db.PreparationChecks.AppUrl;
+import io.pgmigration.operator.db.PreparationChecks.Found;
+import io.pgmigration.operator.phase.port.Preparation;
+import io.pgmigration.operator.secrets.PostgresUri;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The checks' inputs, read from the Secrets, the workloads and the two databases; {@link
+ * PreparationChecks} judges them. Everything is read, nothing is changed.
+ */
+final class LivePreparation implements Preparation {
+  private final KubernetesClient client;
+  private final MigrationSecrets secrets;
+
+  LivePreparation(KubernetesClient client, MigrationSecrets secrets) {
+    this.client = client;
+    this.secrets = secrets;
+  }
+
+  @Override
+  public List<CheckResult> runChecks(PostgresMigration m) {
+    String ns = m.getMetadata().getNamespace();
+    PostgresMigrationSpec spec = m.getSpec();
+    Found<PostgresUri> source = secrets.uri(ns, spec.source.connectionSecret);
+    Found<PostgresUri> destination = secrets.uri(ns, spec.destination.connectionSecret);
+    return PreparationChecks.evaluate(
+        new PreparationChecks.Inputs(
+            spec.method,
+            MigrationSecrets.describe(spec.source.connectionSecret),
+            source,
+            MigrationSecrets.describe(spec.destination.connectionSecret),
+            destination,
+            facts(source, ns),
+            facts(destination, ns),
+            capacity(ns, spec.destination.workload),
+            missingWorkloads(ns, spec),
+            MigrationSecrets.describe(spec.app.databaseUrlSecret),
+            appUrl(ns, spec.app.databaseUrlSecret, source),
+            ownReplication(m)));
+  }
+
+  /** The name of the replication this migration set up and has not dropped, else null. */
+  private static String ownReplication(PostgresMigration m) {
+    var status = m.getStatus();
+    return status != null && status.replication != null && status.replication.live()
+        ? status.replication.name
+        : null;
+  }
+
+  private static Found<DatabaseFacts> facts(Found<PostgresUri> uri, String ns) {
+    if (!uri.ok()) {
+      return Found.problem("no usable URI");
+    }
+    try {
+      return Found.of(DatabaseProbe.probe(uri.value().resolvedFrom(ns)));
+    } catch (SQLException e) {
+      // The driver's "connection attempt failed" says little; its cause names the host or port.
+      Throwable cause = e.getCause();
+      return Found.problem(
+          cause == null || cause.getMessage() == null
+              ? e.getMessage()
+              : e.getMessage()
+                  + " ("
+                  + cause.getClass().getSimpleName()
+                  + ": "
+                  + cause.getMessage()
+                  + ")");
+    }
+  }
+
+  /** The storage the destination StatefulSet claims per pod, when it says. */
+  private Long capacity(String ns, WorkloadRef workload) {
+    if (workload == null || workload.kind != WorkloadRef.WorkloadKind.StatefulSet) {
+      return null;
+    }
+    StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName(workload.name).get();
+    if (sts == null || sts.getSpec().getVolumeClaimTemplates() == null) {
+      return null;
+    }
+    long total = 0;
+    for (var claim : sts.getSpec().getVolumeClaimTemplates()) {
+      var requests =
+          claim.getSpec().getResources() == null
+              ? null
+              : claim.getSpec().getResources().getRequests();
+      Quantity storage = requests == null ? null : requests.get("storage");
+      if (storage != null) {
+        total += Quantity.getAmountInBytes(storage).longValue();
+      }
+    }
+    return total == 0 ? null : total;
+  }
+
+  private List<String> missingWorkloads(String ns, PostgresMigrationSpec spec) {
+    List<String> missing = new ArrayList<>();
+    for (WorkloadRef w : new WorkloadRef[] {spec.source.workload, spec.destination.workload}) {
+      if (w != null && !workloadExists(ns, w)) {
+        missing.add(w.kind + " " + w.name);
+      }
+    }
+    if (spec.app.maintenance != null && spec.app.maintenance.selector != null) {
+      LabelSelector selector = spec.app.maintenance.selector;
+      int selected = 0;
+      for (Class<? extends HasMetadata> kind :
+          List.of(Deployment.class, StatefulSet.class, CronJob.class)) {
+        selected +=
+            client
+                .resources(kind)
+                .inNamespace(ns)
+                .withLabelSelector(selector)
+                .list()
+                .getItems()
+                .size();
+      }
+      if (selected == 0) {
+        missing.add(
+            "any Deployment, StatefulSet or CronJob matching spec.app.maintenance.selector");
+      }
+    }
+    return missing;
+  }
+
+  private boolean workloadExists(String ns, WorkloadRef w) {
+    return switch (w.kind) {
+      case StatefulSet ->
+          client.apps().statefulSets().inNamespace(ns).withName(w.name).get() != null;
+      case Deployment -> client.apps().deployments().inNamespace(ns).withName(w.name).get() != null;
+    };
+  }
+
+  private Found<AppUrl> appUrl(String ns, SecretKeyRef ref, Found<PostgresUri> source) {
+    Found<String> value = secrets.value(ns, ref);
+    if (!value.ok()) {
+      return Found.problem(value.problem());
+    }
+    if (!source.ok()) {
+      return Found.of(AppUrl.POINTS_ELSEWHERE);
+    }
+    try {
+      return Found.of(
+          PostgresUri.parse(value.value()).sameDatabaseAs(source.value())
+              ? AppUrl.POINTS_TO_SOURCE
+              : AppUrl.POINTS_ELSEWHERE);
+    } catch (IllegalArgumentException e) {
+      return Found.problem("the value " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.pgmigration.operator.live;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
+import io.pgmigration.operator.k8s.SecretPromotion;
+import io.pgmigration.operator.phase.port.Promotion;
+import io.pgmigration.operator.secrets.SecretData;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The app's Secret rewritten ({@link SecretPromotion}), its readers restarted, the source gone. */
+final class LivePromotion implements Promotion {
+  private final KubernetesClient client;
+  private final MigrationSecrets secrets;
+  private final Workloads workloads;
+
+  LivePromotion(KubernetesClient client, MigrationSecrets secrets, Workloads workloads) {
+    this.client = client;
+    this.secrets = secrets;
+    this.workloads = workloads;
+  }
+
+  @Override
+  public String promoteSecret(PostgresMigration m) {
+    String ns = m.getMetadata().getNamespace();
+    SecretKeyRef app = m.getSpec().app.databaseUrlSecret;
+    Secret secret = secrets.secret(ns, app.name);
+    if (secret == null) {
+      throw new IllegalStateException("the app's Secret " + app.name + " does not exist");
+    }
+    String destinationUrl = secrets.required(ns, m.getSpec().destination.connectionSecret);
+    Map<String, String> data = SecretData.of(secret);
+    Map<String, String> annotations =
+        secret.getMetadata().getAnnotations() == null
+            ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(secret.getMetadata().getAnnotations());
+    String uid = m.getMetadata().getUid();
+    SecretPromotion.Result result =
+        SecretPromotion.promote(
+            data,
+            app.key,
+            destinationUrl,
+            m.getSpec().app.followerUrlKeys == null ? List.of() : m.getSpec().app.followerUrlKeys,
+            annotations.get(SecretPromotion.MARKER),
+            uid);
+    String marker = SecretPromotion.marker(uid, result);
+    if (!result.data().equals(data) || !marker.equals(annotations.get(SecretPromotion.MARKER))) {
+      Map<String, String> encoded = new LinkedHashMap<>();
+      result.data().forEach((k, v) -> encoded.put(k, SecretData.encode(v)));
+      annotations.put(SecretPromotion.MARKER, marker);
+      secret.setData(encoded);
+      secret.setStringData(null);
+      secret.getMetadata().setAnnotations(annotations);
+      // Carries the resourceVersion read above: a concurrent change makes this fail, not lose.
+      client.secrets().inNamespace(ns).resource(secret).update();
+    }
+    return result.aliasKey();
+  }
+
+  @Override
+  public List<String> restartSecretReaders(
+      PostgresMigration m, List<RecordedWorkload> stopped, String stamp) {
+    return workloads.restartSecretReaders(m, stopped, stamp);
+  }
+
+  @Override
+  public String destroySource(PostgresMigration m) {
+    return workloads.destroySource(m);
+  }
+}

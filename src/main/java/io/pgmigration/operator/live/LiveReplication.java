@@ -1,0 +1,98 @@
+package io.pgmigration.operator.live;
+
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.db.DatabaseProbe;
+import io.pgmigration.operator.db.LogicalReplication;
+import io.pgmigration.operator.db.Sequences;
+import io.pgmigration.operator.phase.port.Replication;
+import io.pgmigration.operator.secrets.PostgresUri;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** Logical replication between the two databases ({@link LogicalReplication}), live. */
+final class LiveReplication implements Replication {
+  private final MigrationSecrets secrets;
+
+  LiveReplication(MigrationSecrets secrets) {
+    this.secrets = secrets;
+  }
+
+  @Override
+  public void startReplication(PostgresMigration m, String name) {
+    PostgresUri source = secrets.source(m);
+    Sql.onBoth(
+        source,
+        secrets.destination(m),
+        "set up logical replication",
+        (src, dst) -> {
+          LogicalReplication.publish(src, name);
+          // The destination server reaches the source by the Service name, like the operator.
+          LogicalReplication.subscribe(dst, name, source.conninfo());
+          return null;
+        });
+  }
+
+  @Override
+  public State replication(PostgresMigration m, String name) {
+    return Sql.onBoth(
+        secrets.source(m),
+        secrets.destination(m),
+        "read the replication's state",
+        (src, dst) -> {
+          LogicalReplication.Subscription sub = LogicalReplication.subscription(dst, name);
+          LogicalReplication.Lag lag = LogicalReplication.lag(src, name);
+          return new State(
+              sub.tables(), sub.synced(), sub.errors(), sub.running(), lag.bytes(), lag.seconds());
+        });
+  }
+
+  @Override
+  public String sourcePosition(PostgresMigration m) {
+    return Sql.on(
+        secrets.source(m), "read the source's WAL position", LogicalReplication::position);
+  }
+
+  @Override
+  public Long behind(PostgresMigration m, String name, String lsn) {
+    return Sql.on(
+        secrets.source(m),
+        "read how far the destination has come",
+        src -> LogicalReplication.behind(src, name, lsn));
+  }
+
+  @Override
+  public String completeReplica(PostgresMigration m) {
+    return Sql.onBoth(
+        secrets.source(m),
+        secrets.destination(m),
+        "set the sequences and refresh the materialized views",
+        (src, dst) -> {
+          int sequences = Sequences.copy(src, dst);
+          int views = LogicalReplication.refreshMaterializedViews(src, dst);
+          return sequences + " sequence(s) set and " + views + " materialized view(s) refreshed";
+        });
+  }
+
+  @Override
+  public List<String> dropReplication(PostgresMigration m, String name) {
+    return Sql.run(
+        "drop the replication " + name,
+        () -> {
+          Connection dst = null;
+          try {
+            dst = DatabaseProbe.connect(secrets.destination(m));
+          } catch (SQLException | RuntimeException e) {
+            // The subscription goes with the destination; the slot on the source must go anyway,
+            // or it keeps WAL until the source's disk is full.
+          }
+          try (Connection src = DatabaseProbe.connect(secrets.source(m))) {
+            return LogicalReplication.drop(dst, src, name);
+          } finally {
+            if (dst != null) {
+              dst.close();
+            }
+          }
+        });
+  }
+}

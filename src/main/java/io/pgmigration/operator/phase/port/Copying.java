@@ -1,0 +1,36 @@
+package io.pgmigration.operator.phase.port;
+
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
+import io.pgmigration.operator.k8s.CopyJobBuilder;
+
+/** The Jobs that move the data, how far they have come, and the comparison afterwards. */
+public interface Copying {
+  /**
+   * The state of the {@code kind} Job {@code name}, creating it first when it does not exist and
+   * {@code mayCreate}.
+   */
+  CopyJob copyJob(
+      PostgresMigration migration, CopyJobBuilder.Kind kind, String name, boolean mayCreate);
+
+  /** How far the copy into the destination has come, or null when it cannot be read now. */
+  Progress copyProgress(PostgresMigration migration);
+
+  /** Deletes the Job {@code name} and its pods, if they exist. */
+  void deleteCopyJob(PostgresMigration migration, String name);
+
+  /** Compares every table and sequence of source and destination. */
+  Verification verify(PostgresMigration migration);
+
+  /** A copy Job's state, and a detail worth telling (why it failed, why it cannot start). */
+  record CopyJob(State state, String detail) {
+    /** Where the Job stands. */
+    public enum State {
+      Running,
+      Succeeded,
+      Failed,
+      Missing
+    }
+  }
+}

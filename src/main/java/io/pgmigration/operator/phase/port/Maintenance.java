@@ -1,0 +1,41 @@
+package io.pgmigration.operator.phase.port;
+
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import java.util.List;
+
+/**
+ * Maintenance mode: the app's workloads stopped and given back, and the source fenced. Every call
+ * that changes something is idempotent, so a handler interrupted by a restart may run it again.
+ */
+public interface Maintenance {
+  /**
+   * The workloads the maintenance selector picks, as they were before maintenance (from their
+   * annotation when this migration already stopped them). The source and destination workloads are
+   * never among them.
+   */
+  List<RecordedWorkload> recordWorkloads(PostgresMigration migration);
+
+  /** Scales {@code workload} to zero or suspends it, annotating it with its record. */
+  void stopWorkload(PostgresMigration migration, RecordedWorkload workload);
+
+  /** Pods of the stopped workloads, and of their CronJobs' Jobs, that have not ended yet. */
+  List<String> remainingPods(PostgresMigration migration, List<RecordedWorkload> workloads);
+
+  /**
+   * Gives every workload in {@code recorded}, and every selected workload still carrying this
+   * operator's maintenance annotation, back exactly what was recorded. Workloads deleted meanwhile
+   * are skipped.
+   */
+  void restoreWorkloads(PostgresMigration migration, List<RecordedWorkload> recorded);
+
+  /**
+   * Makes the source read-only and ends its sessions.
+   *
+   * @return sessions that could not be ended; the fence holds only when this is empty
+   */
+  List<String> fenceSource(PostgresMigration migration);
+
+  /** Makes the source writable again. */
+  void liftSourceFence(PostgresMigration migration);
+}

@@ -1,0 +1,54 @@
+package io.pgmigration.operator.phase.port;
+
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import java.util.List;
+
+/** The Streaming method's logical replication between the source and the destination. */
+public interface Replication {
+  /**
+   * Publishes the source's tables and subscribes the destination to them, under {@code name}: the
+   * replication slot is made on the source and the initial copy starts.
+   */
+  void startReplication(PostgresMigration migration, String name);
+
+  /** How far the replication {@code name} has come, and how far behind the source it is. */
+  State replication(PostgresMigration migration, String name);
+
+  /** The source's current WAL position. */
+  String sourcePosition(PostgresMigration migration);
+
+  /**
+   * Bytes of the source's WAL before {@code lsn} that the destination has not confirmed through the
+   * slot {@code name}: 0 once it has all of it; null when the slot does not exist.
+   */
+  Long behind(PostgresMigration migration, String name, String lsn);
+
+  /**
+   * Gives the destination what logical replication does not carry: the sequences' values and the
+   * materialized views' contents.
+   *
+   * @return what was done, in words
+   */
+  String completeReplica(PostgresMigration migration);
+
+  /**
+   * Drops the subscription {@code name} on the destination (when it can be reached), then its slot
+   * and the publication on the source; fails when the source cannot be reached.
+   *
+   * @return what was dropped, e.g. "slot pgmo_…"
+   */
+  List<String> dropReplication(PostgresMigration migration, String name);
+
+  /**
+   * The replication as the destination and source see it.
+   *
+   * @param tables tables subscribed
+   * @param synced tables whose initial copy is done and which stream
+   * @param errors errors the destination reported applying changes or copying tables
+   * @param running whether the destination's apply worker runs
+   * @param lagBytes WAL the destination has not confirmed
+   * @param lagSeconds the replay lag the source last measured
+   */
+  record State(
+      int tables, int synced, long errors, boolean running, long lagBytes, long lagSeconds) {}
+}

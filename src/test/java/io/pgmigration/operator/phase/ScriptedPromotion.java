@@ -1,0 +1,32 @@
+package io.pgmigration.operator.phase;
+
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import io.pgmigration.operator.phase.port.Promotion;
+import java.util.List;
+
+/** The app's URL, which promotion points at the destination, and a source that can be deleted. */
+final class ScriptedPromotion implements Promotion {
+  String databaseUrl = "source";
+  int promotions;
+  int destroyed;
+
+  @Override
+  public String promoteSecret(PostgresMigration migration) {
+    promotions++;
+    databaseUrl = "destination";
+    return "DATABASE_URL_PREVIOUS";
+  }
+
+  @Override
+  public List<String> restartSecretReaders(
+      PostgresMigration migration, List<RecordedWorkload> stopped, String stamp) {
+    return List.of();
+  }
+
+  @Override
+  public String destroySource(PostgresMigration migration) {
+    destroyed++;
+    return "StatefulSet postgresql-clean-29349";
+  }
+}
