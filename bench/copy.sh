@@ -46,8 +46,8 @@ command -v pgcopydb >/dev/null || {
   log "installing Debian's pgcopydb"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pgcopydb >/dev/null
 }
-[ -f target/quarkus-app/app/pg-migration-operator-0.1.0-SNAPSHOT.jar ] || die "run 'make build' first"
-ENGINE_CP="target/quarkus-app/app/*:target/quarkus-app/lib/main/*"
+[ -f operator/target/quarkus-app/app/pg-migration-operator-0.1.0-SNAPSHOT.jar ] || die "run 'make build' first"
+ENGINE_CP="operator/target/quarkus-app/app/*:operator/target/quarkus-app/lib/main/*"
 
 as_postgres() { runuser -u postgres -- "$@"; }
 

@@ -10,7 +10,7 @@
 #   localhost/pgmo/postgres:$POSTGRES_MAJOR   Debian bookworm PostgreSQL with the official image's contract
 #   localhost/pgmo/coredns:$COREDNS_VERSION   the binary from hack/build-binaries.sh coredns, uid 65532
 #   localhost/pgmo/operator:dev               Java 17, PostgreSQL's client tools and the Quarkus app
-#                                             in $OPERATOR_APP_DIR (default target/quarkus-app; `all`
+#                                             in $OPERATOR_APP_DIR (default operator/target/quarkus-app; `all`
 #                                             skips it when missing); the copy Jobs run it too
 #
 # An image is rebuilt only when the hash of its inputs (the recipe below, the files it copies,
@@ -32,7 +32,7 @@ source "$(dirname "$0")/../lib/common.sh"
 
 IMAGES_SRC=$HACK_DIR/images
 ROOTFS_DIR=$CACHE_DIR/rootfs
-OPERATOR_APP_DIR=${OPERATOR_APP_DIR:-$REPO_DIR/target/quarkus-app}
+OPERATOR_APP_DIR=${OPERATOR_APP_DIR:-$REPO_DIR/operator/target/quarkus-app}
 DEBIAN_SUITE=bookworm
 BUILDAH=(buildah --storage-driver vfs)
 
