@@ -10,21 +10,13 @@ import io.pgmigration.operator.phase.port.Copying;
 import java.sql.SQLException;
 import java.util.function.Supplier;
 
-/** The copy Jobs ({@link CopyJobs}), the copy's progress and the verification, live. */
-final class LiveCopying implements Copying {
-  private final CopyJobs jobs;
-  private final MigrationSecrets secrets;
-  private final Supplier<String> defaultImage;
-
-  /**
-   * @param defaultImage the copy Jobs' image when the spec names none
-   */
-  LiveCopying(CopyJobs jobs, MigrationSecrets secrets, Supplier<String> defaultImage) {
-    this.jobs = jobs;
-    this.secrets = secrets;
-    this.defaultImage = defaultImage;
-  }
-
+/**
+ * The copy Jobs ({@link CopyJobs}), the copy's progress and the verification, live.
+ *
+ * @param defaultImage the copy Jobs' image when the spec names none
+ */
+record LiveCopying(CopyJobs jobs, MigrationSecrets secrets, Supplier<String> defaultImage)
+    implements Copying {
   @Override
   public CopyJob copyJob(
       PostgresMigration m, CopyJobBuilder.Kind kind, String name, boolean mayCreate) {

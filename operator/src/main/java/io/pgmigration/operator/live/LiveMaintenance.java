@@ -7,15 +7,7 @@ import io.pgmigration.operator.phase.port.Maintenance;
 import java.util.List;
 
 /** Maintenance on the cluster ({@link Workloads}) and on the source ({@link SourceFence}). */
-final class LiveMaintenance implements Maintenance {
-  private final Workloads workloads;
-  private final MigrationSecrets secrets;
-
-  LiveMaintenance(Workloads workloads, MigrationSecrets secrets) {
-    this.workloads = workloads;
-    this.secrets = secrets;
-  }
-
+record LiveMaintenance(Workloads workloads, MigrationSecrets secrets) implements Maintenance {
   @Override
   public List<RecordedWorkload> recordWorkloads(PostgresMigration m) {
     return workloads.record(m);

@@ -27,15 +27,7 @@ import java.util.List;
  * The checks' inputs, read from the Secrets, the workloads and the two databases; {@link
  * PreparationChecks} judges them. Everything is read, nothing is changed.
  */
-final class LivePreparation implements Preparation {
-  private final KubernetesClient client;
-  private final MigrationSecrets secrets;
-
-  LivePreparation(KubernetesClient client, MigrationSecrets secrets) {
-    this.client = client;
-    this.secrets = secrets;
-  }
-
+record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implements Preparation {
   @Override
   public List<CheckResult> runChecks(PostgresMigration m) {
     String ns = m.getMetadata().getNamespace();

@@ -13,17 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /** The app's Secret rewritten ({@link SecretPromotion}), its readers restarted, the source gone. */
-final class LivePromotion implements Promotion {
-  private final KubernetesClient client;
-  private final MigrationSecrets secrets;
-  private final Workloads workloads;
-
-  LivePromotion(KubernetesClient client, MigrationSecrets secrets, Workloads workloads) {
-    this.client = client;
-    this.secrets = secrets;
-    this.workloads = workloads;
-  }
-
+record LivePromotion(KubernetesClient client, MigrationSecrets secrets, Workloads workloads)
+    implements Promotion {
   @Override
   public String promoteSecret(PostgresMigration m) {
     String ns = m.getMetadata().getNamespace();

@@ -11,13 +11,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 /** Logical replication between the two databases ({@link LogicalReplication}), live. */
-final class LiveReplication implements Replication {
-  private final MigrationSecrets secrets;
-
-  LiveReplication(MigrationSecrets secrets) {
-    this.secrets = secrets;
-  }
-
+record LiveReplication(MigrationSecrets secrets) implements Replication {
   @Override
   public void startReplication(PostgresMigration m, String name) {
     PostgresUri source = secrets.source(m);

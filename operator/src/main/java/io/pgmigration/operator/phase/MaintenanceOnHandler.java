@@ -25,13 +25,7 @@ import java.util.stream.Collectors;
  * zero for one that has "0 replicas". Marking before fencing means a rollback always lifts a fence
  * that may have been set. {@code cancel} is still honoured here, before the copy starts.
  */
-final class MaintenanceOnHandler implements PhaseHandler {
-  private final Polling polling;
-
-  MaintenanceOnHandler(Polling polling) {
-    this.polling = polling;
-  }
-
+record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
   @Override
   public Step handle(StatusDraft d, Ports ports) {
     if (d.spec().cancel) {

@@ -16,15 +16,7 @@ import io.pgmigration.operator.phase.port.Ports;
  * destination again. The Job's end reaches the reconciler through its watch; progress, which
  * Kubernetes cannot tell, is read from the databases meanwhile.
  */
-final class MigratingHandler implements PhaseHandler {
-  private final Polling polling;
-  private final StreamingSwitchover switchover;
-
-  MigratingHandler(Polling polling) {
-    this.polling = polling;
-    this.switchover = new StreamingSwitchover(polling);
-  }
-
+record MigratingHandler(Polling polling, StreamingSwitchover switchover) implements PhaseHandler {
   @Override
   public Step handle(StatusDraft d, Ports ports) {
     CancelRefusal.check(d, ports.notices());

@@ -30,10 +30,10 @@ public final class PhaseMachine {
 
   /** A machine that looks at what no watch tells it as often as {@code polling} says. */
   public PhaseMachine(Polling polling) {
-    this.preparing = new PreparingHandler(polling);
+    this.preparing = new PreparingHandler(polling, new StreamingSetup(polling));
     this.ready = new ReadyHandler(polling);
     this.maintenanceOn = new MaintenanceOnHandler(polling);
-    this.migrating = new MigratingHandler(polling);
+    this.migrating = new MigratingHandler(polling, new StreamingSwitchover(polling));
   }
 
   /** A machine with the default polling intervals. */

@@ -21,19 +21,11 @@ import java.util.List;
  * window opens. For the Streaming method the replication is set up first ({@link StreamingSetup}),
  * and the migration is Ready once it streams.
  */
-final class PreparingHandler implements PhaseHandler {
+record PreparingHandler(Polling polling, StreamingSetup streaming) implements PhaseHandler {
   /** How long checks of the "not there yet" kind are retried before the preparation fails. */
   static final Duration WAIT_FOR_DATABASES = Duration.ofMinutes(10);
 
   static final Duration RETRY = Duration.ofSeconds(10);
-
-  private final Polling polling;
-  private final StreamingSetup streaming;
-
-  PreparingHandler(Polling polling) {
-    this.polling = polling;
-    this.streaming = new StreamingSetup(polling);
-  }
 
   @Override
   public Step handle(StatusDraft d, Ports ports) {

@@ -15,13 +15,7 @@ import java.util.List;
  * Expired); {@code cancel} ends it; a changed spec is prepared again. On start the checks run once
  * more, then maintenance begins.
  */
-final class ReadyHandler implements PhaseHandler {
-  private final Polling polling;
-
-  ReadyHandler(Polling polling) {
-    this.polling = polling;
-  }
-
+record ReadyHandler(Polling polling) implements PhaseHandler {
   @Override
   public Step handle(StatusDraft d, Ports ports) {
     Step before = PrepareFailedHandler.cancelOrPrepareAgain(d);

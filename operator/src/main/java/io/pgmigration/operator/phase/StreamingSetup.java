@@ -22,13 +22,7 @@ import java.time.Instant;
  *
  * <p>While Ready, {@link #observe} keeps the lag in status.
  */
-final class StreamingSetup {
-  private final Polling polling;
-
-  StreamingSetup(Polling polling) {
-    this.polling = polling;
-  }
-
+record StreamingSetup(Polling polling) {
   /** Whether the setup has begun and the replication does not stream yet. */
   static boolean underway(PostgresMigrationStatus status) {
     var r = status.replication;

@@ -21,14 +21,8 @@ import java.util.List;
  * <p>Waiting ends in a rollback when the destination reports errors applying the last changes, or
  * after {@link #CATCH_UP_TIMEOUT}: the app must not stay down while the replica cannot catch up.
  */
-final class StreamingSwitchover {
+record StreamingSwitchover(Polling polling) {
   static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(10);
-
-  private final Polling polling;
-
-  StreamingSwitchover(Polling polling) {
-    this.polling = polling;
-  }
 
   Step handle(StatusDraft d, Ports ports) {
     var r = d.status().replication;

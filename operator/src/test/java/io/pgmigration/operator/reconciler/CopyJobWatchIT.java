@@ -3,19 +3,14 @@ package io.pgmigration.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.testing.KubeApiServerTestResource;
-import io.pgmigration.operator.testing.Manifests;
 import io.pgmigration.operator.testing.PostgresServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +30,8 @@ import org.junit.jupiter.api.Test;
  * The operator against a real API server and real PostgreSQL servers, with every polling interval
  * an hour: whatever moves a migration here within seconds reached the reconciler through a watch.
  * The API server runs no Job controller, so this test plays it and writes the copy Job's status.
+ * The deletion of a migration in flight is tested with the operator's default intervals, in
+ * PostgresMigrationReconcilerIT.
  */
 @QuarkusTest
 @TestProfile(CopyJobWatchIT.PollHourly.class)
@@ -57,8 +53,7 @@ class CopyJobWatchIT {
           "pgmo.poll.copy-progress", "1h",
           "pgmo.poll.replication-setup", "1h",
           "pgmo.poll.lag", "1h",
-          "pgmo.poll.catch-up", "1h",
-          "pgmo.copy.image", "localhost/pgmo/operator:dev");
+          "pgmo.poll.catch-up", "1h");
     }
   }
 
@@ -74,51 +69,10 @@ class CopyJobWatchIT {
     destination.close();
   }
 
-  /** A started migration of the quickstart's shape in {@code ns}, between the two servers. */
-  private PostgresMigration startedIn(String ns) {
-    client
-        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-        .serverSideApply();
-    client.resource(Manifests.urlSecret(ns, "postgresql-clean-29349", source.uri())).create();
-    client
-        .resource(Manifests.urlSecret(ns, "postgresql-circular-11223", destination.uri()))
-        .create();
-    client.resource(Manifests.urlSecret(ns, "example-app-config", source.uri())).create();
-    client.resource(Manifests.appDeployment(ns, "web")).create();
-    PostgresMigration m = Manifests.quickstartMigration();
-    m.getMetadata().setNamespace(ns);
-    m.getSpec().source.workload = null;
-    m.getSpec().destination.workload = null;
-    m.getSpec().start = true;
-    return client.resource(m).create();
-  }
-
-  /** The copy Job, once the migration has created it and is waiting for it. */
-  private Job awaitCopyJob(PostgresMigration m) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              PostgresMigrationStatus s = client.resource(m).get().getStatus();
-              assertThat(s).isNotNull();
-              assertThat(s.phase).as(s.message).isEqualTo(Phase.Migrating);
-              assertThat(s.progress).isNotNull();
-              assertThat(s.progress.jobName).isNotNull();
-            });
-    String name = client.resource(m).get().getStatus().progress.jobName;
-    return client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(m.getMetadata().getNamespace())
-        .withName(name)
-        .get();
-  }
-
   @Test
   void aFinishedCopyJobMovesTheMigrationOnThroughTheWatch() {
-    PostgresMigration m = startedIn("watched");
-    Job job = awaitCopyJob(m);
+    PostgresMigration m = StartedMigrations.startedIn(client, "watched", source, destination);
+    Job job = StartedMigrations.awaitCopyJob(client, m);
     assertThat(job).as("the copy Job exists").isNotNull();
     // Past the first reconcile that created it: from here on only an event can move it on.
     await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
@@ -164,57 +118,6 @@ class CopyJobWatchIT {
                 .orElseThrow()
                 .getMessage())
         .contains("no differences");
-  }
-
-  @Test
-  void deletingAMigrationInFlightWritesEachStepOfItsRollback() throws Exception {
-    PostgresMigration m = startedIn("deleted");
-    awaitCopyJob(m);
-    List<PostgresMigrationStatus> seen = new CopyOnWriteArrayList<>();
-    Watch watch =
-        client
-            .resources(PostgresMigration.class)
-            .inNamespace("deleted")
-            .withName(m.getMetadata().getName())
-            .watch(
-                new Watcher<>() {
-                  @Override
-                  public void eventReceived(Action action, PostgresMigration resource) {
-                    seen.add(resource.getStatus());
-                  }
-
-                  @Override
-                  public void onClose(WatcherException cause) {}
-                });
-    try {
-      client.resource(m).delete();
-      await().atMost(Duration.ofSeconds(60)).until(() -> client.resource(m).get() == null);
-    } finally {
-      watch.close();
-    }
-    assertThat(seen)
-        .as("the rollback is written before it runs")
-        .anySatisfy(
-            s -> {
-              assertThat(s.phase).isEqualTo(Phase.Migrating);
-              assertThat(s.rollback).isNotNull();
-              assertThat(s.rollback.reason)
-                  .isEqualTo("The PostgresMigration was deleted in phase Migrating");
-            });
-    assertThat(seen)
-        .as("and its end is written before the finalizer goes")
-        .anySatisfy(
-            s -> {
-              assertThat(s.phase).isEqualTo(Phase.Failed);
-              assertThat(s.rollback).isNull();
-              assertThat(s.message).contains("Rolled back: the source is writable");
-            });
-    assertThat(client.apps().deployments().inNamespace("deleted").withName("web").get())
-        .extracting(d -> d.getSpec().getReplicas())
-        .as("the app is given back")
-        .isEqualTo(1);
-    // The fence is lifted: a read-only source refuses every CREATE, even of a temporary table.
-    source.app("CREATE TEMPORARY TABLE written_after_rollback (id int)");
   }
 
   private PostgresMigration awaitPhase(PostgresMigration m, Phase phase) {

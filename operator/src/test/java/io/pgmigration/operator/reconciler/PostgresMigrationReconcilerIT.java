@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
 import io.pgmigration.operator.db.PreparationChecks;
@@ -19,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -207,5 +212,56 @@ class PostgresMigrationReconcilerIT {
         });
     PostgresMigration cancelled = awaitPhase(m, Phase.Cancelled);
     assertThat(cancelled.getStatus().message).contains("nothing was touched");
+  }
+
+  @Test
+  void deletingAMigrationInFlightWritesEachStepOfItsRollback() throws Exception {
+    PostgresMigration m = StartedMigrations.startedIn(client, "deleted", source, destination);
+    StartedMigrations.awaitCopyJob(client, m);
+    List<PostgresMigrationStatus> seen = new CopyOnWriteArrayList<>();
+    Watch watch =
+        client
+            .resources(PostgresMigration.class)
+            .inNamespace("deleted")
+            .withName(m.getMetadata().getName())
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, PostgresMigration resource) {
+                    seen.add(resource.getStatus());
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
+    try {
+      client.resource(m).delete();
+      await().atMost(Duration.ofSeconds(60)).until(() -> client.resource(m).get() == null);
+    } finally {
+      watch.close();
+    }
+    assertThat(seen)
+        .as("the rollback is written before it runs")
+        .anySatisfy(
+            s -> {
+              assertThat(s.phase).isEqualTo(Phase.Migrating);
+              assertThat(s.rollback).isNotNull();
+              assertThat(s.rollback.reason)
+                  .isEqualTo("The PostgresMigration was deleted in phase Migrating");
+            });
+    assertThat(seen)
+        .as("and its end is written before the finalizer goes")
+        .anySatisfy(
+            s -> {
+              assertThat(s.phase).isEqualTo(Phase.Failed);
+              assertThat(s.rollback).isNull();
+              assertThat(s.message).contains("Rolled back: the source is writable");
+            });
+    assertThat(client.apps().deployments().inNamespace("deleted").withName("web").get())
+        .extracting(d -> d.getSpec().getReplicas())
+        .as("the app is given back")
+        .isEqualTo(1);
+    // The fence is lifted: a read-only source refuses every CREATE, even of a temporary table.
+    source.app("CREATE TEMPORARY TABLE written_after_rollback (id int)");
   }
 }
