@@ -72,25 +72,29 @@ final class StreamingChecks {
                 Severity.Blocking,
                 "wal_level is " + src.walLevel() + " on the source",
                 "Set wal_level = logical on the source and restart it, or use method Snapshot."));
-    int freeSlots = src.maxReplicationSlots() - src.usedReplicationSlots() + (own ? 1 : 0);
+    int mine = own ? 1 : 0;
     out.add(
-        freeSlots >= 1
-            ? passed(REPLICATION_SLOTS, Severity.Blocking, freeSlots + " free replication slot(s)")
-            : failed(
-                REPLICATION_SLOTS,
-                Severity.Blocking,
-                "all " + src.maxReplicationSlots() + " replication slots are in use",
-                "Raise max_replication_slots on the source (restart needed) or drop an unused"
-                    + " slot."));
-    int freeSenders = src.maxWalSenders() - src.usedWalSenders() + (own ? 1 : 0);
+        free(
+            REPLICATION_SLOTS,
+            "replication slot",
+            src.maxReplicationSlots(),
+            src.usedReplicationSlots() - mine,
+            "Raise max_replication_slots on the source (restart needed) or drop an unused slot."));
     out.add(
-        freeSenders >= 1
-            ? passed(WAL_SENDERS, Severity.Blocking, freeSenders + " free WAL sender(s)")
-            : failed(
-                WAL_SENDERS,
-                Severity.Blocking,
-                "all " + src.maxWalSenders() + " WAL senders are in use",
-                "Raise max_wal_senders on the source (restart needed)."));
+        free(
+            WAL_SENDERS,
+            "WAL sender",
+            src.maxWalSenders(),
+            src.usedWalSenders() - mine,
+            "Raise max_wal_senders on the source (restart needed)."));
+  }
+
+  /** Whether one of the source's {@code max} {@code what}s is free for the replication. */
+  private static CheckResult free(String check, String what, int max, int used, String hint) {
+    int free = max - used;
+    return free >= 1
+        ? passed(check, Severity.Blocking, free + " free " + what + "(s)")
+        : failed(check, Severity.Blocking, "all " + max + " " + what + "s are in use", hint);
   }
 
   /** What the source's user and tables must allow to be replicated. */
