@@ -8,7 +8,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reads from the source what the data copy needs: tables with their columns, sizes and types. */
+/**
+ * Reads from the source what the data copy needs: tables with their columns, sizes and types. Every
+ * table that holds rows of its own is copied, as pg_dump would: tables without columns, with
+ * dropped, generated or identity columns, inheritance parents and children (each its own rows
+ * only), typed tables, partitions, unlogged tables, tables with row-level security.
+ */
 public final class SourceCatalog {
   /**
    * Tables that hold rows of their own: ordinary tables and partitions, not partitioned parents,
@@ -29,7 +34,8 @@ public final class SourceCatalog {
                LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
                LEFT JOIN pg_type b ON b.oid = coalesce(e.oid, t.oid)
                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                 AND (b.oid >= 16384 OR b.typtype = 'c')
+                 AND (b.oid >= 16384 OR b.typtype = 'c'
+                      OR b.typsend = 0 OR b.typreceive = 0)
              ) AS binary
       FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -19,15 +19,17 @@ public record WorkItem(TableInfo table, long fromPage, long toPage, long bytes) 
     return table.qualified() + (isWhole() ? "" : "[" + fromPage + "," + toPage + ")");
   }
 
-  /** The source side: COPY … TO STDOUT of exactly this item's rows. */
+  /**
+   * The source side: COPY … TO STDOUT of exactly this item's rows: a table's own rows, never its
+   * inheritance children's (COPY of a table, or SELECT … FROM ONLY).
+   */
   public String copyOut() {
     String format = table.binary() ? "binary" : "text";
     if (isWhole()) {
       return "COPY "
           + table.qualified()
-          + " ("
-          + table.columnList()
-          + ") TO STDOUT (FORMAT "
+          + table.copyColumns()
+          + " TO STDOUT (FORMAT "
           + format
           + ")";
     }
@@ -50,9 +52,8 @@ public record WorkItem(TableInfo table, long fromPage, long toPage, long bytes) 
   public String copyIn() {
     return "COPY "
         + table.qualified()
-        + " ("
-        + table.columnList()
-        + ") FROM STDIN (FORMAT "
+        + table.copyColumns()
+        + " FROM STDIN (FORMAT "
         + (table.binary() ? "binary" : "text")
         + ")";
   }
