@@ -12,6 +12,18 @@ public final class CopyContract {
   /** The program the copy Job's container runs. */
   public static final String MAIN = "io.pgmigration.operator.copy.CopyMain";
 
+  /** The program's exit code when the copy failed and may succeed if tried again. */
+  public static final int EXIT_FAILED = 1;
+
+  /** The program's exit code when it was started wrongly (a mode or variable missing). */
+  public static final int EXIT_USAGE = 2;
+
+  /**
+   * The program's exit code when the copy failed in a way that would fail again (a schema or data
+   * error): the Job's pod failure policy ends the Job instead of starting the pod again.
+   */
+  public static final int EXIT_WILL_FAIL_AGAIN = 3;
+
   private CopyContract() {}
 
   /** What one run of the program does; its argument is the lower-case name. */

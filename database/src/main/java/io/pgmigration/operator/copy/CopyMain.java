@@ -23,7 +23,8 @@ import java.util.Map;
  *   <li>{@code vacuum}: VACUUM ANALYZE of the destination after the Streaming initial copy.
  * </ul>
  *
- * Prints progress, never a URI or a password. Exits 2 on a usage error, 1 when the copy fails.
+ * Prints progress, never a URI or a password. Exits 2 on a usage error, 1 when the copy fails and
+ * may succeed if tried again, 3 when it would fail the same way again ({@link CopyFailure}).
  */
 public final class CopyMain {
   private CopyMain() {}
@@ -32,7 +33,7 @@ public final class CopyMain {
     Mode mode = args.length > 0 ? Mode.of(args[0]) : Mode.JOB;
     if (mode == null) {
       System.err.println("copy: unknown mode " + args[0] + " (job, schema or vacuum)");
-      System.exit(2);
+      System.exit(CopyContract.EXIT_USAGE);
     }
     PostgresUri source = PostgresUri.parse(required(Env.SOURCE_URL));
     PostgresUri destination = PostgresUri.parse(required(Env.DESTINATION_URL));
@@ -45,8 +46,12 @@ public final class CopyMain {
       }
     } catch (Exception e) {
       // The last lines of the log end up in the migration's status: say what failed, briefly.
-      System.err.println("copy: failed: " + e.getMessage());
-      System.exit(1);
+      boolean again = CopyFailure.willFailAgain(e);
+      System.err.println(
+          "copy: failed: "
+              + CopyFailure.describe(e)
+              + (again ? " (it would fail the same way again: not retried)" : ""));
+      System.exit(again ? CopyContract.EXIT_WILL_FAIL_AGAIN : CopyContract.EXIT_FAILED);
     }
     System.out.println("copy: finished");
   }
@@ -86,7 +91,7 @@ public final class CopyMain {
     String v = System.getenv(name);
     if (v == null || v.isBlank()) {
       System.err.println("copy: " + name + " is not set");
-      System.exit(2);
+      System.exit(CopyContract.EXIT_USAGE);
     }
     return v;
   }

@@ -116,7 +116,7 @@ public final class CopyPod {
     pb.environment().putAll(Bookkeeping.scriptEnvironment());
     int exit = pb.start().waitFor();
     if (exit != 0) {
-      throw new IllegalStateException(name + " failed with exit code " + exit);
+      throw new CopyFailure.StepFailed(name, exit);
     }
   }
 

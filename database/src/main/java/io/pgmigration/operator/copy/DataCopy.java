@@ -159,7 +159,12 @@ public final class DataCopy {
       try (PreparedStatement mark = d.prepareStatement(Bookkeeping.MARK_DONE)) {
         WorkItem item;
         while ((item = queue.poll()) != null) {
-          long moved = copy(item, s, d);
+          long moved;
+          try {
+            moved = copy(item, s, d);
+          } catch (SQLException e) {
+            throw CopyFailure.on("copying " + item.id(), e);
+          }
           mark.setString(1, item.id());
           mark.executeUpdate();
           d.commit();
@@ -283,46 +288,11 @@ public final class DataCopy {
     }
   }
 
-  /**
-   * Writes the contents of every large object; pg_dump's pre-data section has already created each
-   * one, with its OID, owner and grants.
-   */
+  /** Writes the contents of every large object ({@link LargeObjects}). */
   private int largeObjects(Connection s) throws SQLException {
-    int n = 0;
-    final int chunk = 1 << 20;
-    try (Statement st = s.createStatement();
-        ResultSet r = st.executeQuery("SELECT oid FROM pg_largeobject_metadata ORDER BY oid");
-        Connection d = connect(destination);
-        PreparedStatement read = s.prepareStatement("SELECT lo_get(?::oid, ?, ?)");
-        PreparedStatement write = d.prepareStatement("SELECT lo_put(?::oid, ?, ?)")) {
-      d.setAutoCommit(false);
-      while (r.next()) {
-        long oid = r.getLong(1);
-        for (long offset = 0; ; offset += chunk) {
-          read.setLong(1, oid);
-          read.setLong(2, offset);
-          read.setInt(3, chunk);
-          byte[] data;
-          try (ResultSet b = read.executeQuery()) {
-            b.next();
-            data = b.getBytes(1);
-          }
-          if (data == null || data.length == 0) {
-            break;
-          }
-          write.setLong(1, oid);
-          write.setLong(2, offset);
-          write.setBytes(3, data);
-          write.execute();
-          if (data.length < chunk) {
-            break;
-          }
-        }
-        n++;
-      }
-      d.commit();
+    try (Connection d = connect(destination)) {
+      return LargeObjects.copy(s, d);
     }
-    return n;
   }
 
   private static Connection connect(PostgresUri uri) throws SQLException {

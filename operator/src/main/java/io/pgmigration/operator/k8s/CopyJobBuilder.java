@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.pgmigration.operator.api.v1alpha1.Durations;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
@@ -127,6 +129,9 @@ public final class CopyJobBuilder {
         // again and goes on where it stopped: the engine skips every item marked done.
         .withBackoffLimitPerIndex(kind == Kind.Copy ? POD_RETRIES : null)
         .withMaxFailedIndexes(kind == Kind.Copy ? 0 : null)
+        // Unless the engine says the failure would happen again (a schema or data error): then
+        // the Job ends at once, rather than lengthen the app's downtime with retries.
+        .withPodFailurePolicy(kind == Kind.Copy ? failFast(kind) : null)
         .withActiveDeadlineSeconds(Durations.parse(spec.copy.activeDeadline).toSeconds())
         // Kept a day for inspection, then cleaned up by the TTL controller.
         .withTtlSecondsAfterFinished(86_400)
@@ -198,6 +203,20 @@ public final class CopyJobBuilder {
         .withName("tmp")
         .withMountPath("/tmp")
         .endVolumeMount()
+        .build();
+  }
+
+  /** Ends the Job when its container exits with {@link CopyContract#EXIT_WILL_FAIL_AGAIN}. */
+  private static PodFailurePolicy failFast(Kind kind) {
+    return new PodFailurePolicyBuilder()
+        .addNewRule()
+        .withAction("FailJob")
+        .withNewOnExitCodes()
+        .withContainerName(kind.suffix)
+        .withOperator("In")
+        .withValues(CopyContract.EXIT_WILL_FAIL_AGAIN)
+        .endOnExitCodes()
+        .endRule()
         .build();
   }
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.copy.CopyContract;
 import io.pgmigration.operator.testing.Manifests;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,18 @@ class CopyJobBuilderTest {
         .containsEntry(CopyJobBuilder.SPEC_HASH_LABEL, "abcdef0123456789")
         .containsEntry(CopyJobBuilder.MIGRATION_LABEL, "example-app-migration");
     assertThat(job.getMetadata().getOwnerReferences().get(0).getController()).isTrue();
+  }
+
+  @Test
+  void aCopyThatWouldFailTheSameWayAgainEndsTheJobAtOnce() {
+    Job job = CopyJobBuilder.build(migration(), CopyJobBuilder.Kind.Copy, IMAGE, "abc");
+    var rule = job.getSpec().getPodFailurePolicy().getRules().get(0);
+    assertThat(rule.getAction()).isEqualTo("FailJob");
+    assertThat(rule.getOnExitCodes().getContainerName())
+        .isEqualTo(job.getSpec().getTemplate().getSpec().getContainers().get(0).getName());
+    assertThat(rule.getOnExitCodes().getOperator()).isEqualTo("In");
+    assertThat(rule.getOnExitCodes().getValues())
+        .containsExactly(CopyContract.EXIT_WILL_FAIL_AGAIN);
   }
 
   @Test
