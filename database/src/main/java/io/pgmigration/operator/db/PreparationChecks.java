@@ -42,6 +42,7 @@ public final class PreparationChecks {
   public static final String REPLICA_IDENTITY = "ReplicaIdentity";
   public static final String LARGE_OBJECTS = "LargeObjects";
   public static final String UNLOGGED_TABLES = "UnloggedTables";
+  public static final String REHEARSAL = "Rehearsal";
 
   private PreparationChecks() {}
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgmigration.operator.api.v1alpha1.Checks;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
@@ -17,9 +18,11 @@ import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.db.PreparationChecks;
 import io.pgmigration.operator.db.PreparationChecks.AppUrl;
 import io.pgmigration.operator.db.PreparationChecks.Found;
+import io.pgmigration.operator.db.Rehearsal;
 import io.pgmigration.operator.phase.port.Preparation;
 import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,26 +31,52 @@ import java.util.List;
  * PreparationChecks} judges them. Everything is read, nothing is changed.
  */
 record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implements Preparation {
+  /** How long the rehearsal may take before it is reported as not finished. */
+  static final Duration REHEARSAL_BUDGET = Duration.ofMinutes(5);
+
   @Override
   public List<CheckResult> runChecks(PostgresMigration m) {
     String ns = m.getMetadata().getNamespace();
     PostgresMigrationSpec spec = m.getSpec();
     Found<PostgresUri> source = secrets.uri(ns, spec.source.connectionSecret);
     Found<PostgresUri> destination = secrets.uri(ns, spec.destination.connectionSecret);
-    return PreparationChecks.evaluate(
-        new PreparationChecks.Inputs(
-            spec.method,
-            MigrationSecrets.describe(spec.source.connectionSecret),
-            source,
-            MigrationSecrets.describe(spec.destination.connectionSecret),
-            destination,
-            facts(source, ns),
-            facts(destination, ns),
-            capacity(ns, spec.destination.workload),
-            missingWorkloads(ns, spec),
-            MigrationSecrets.describe(spec.app.databaseUrlSecret),
-            appUrl(ns, spec.app.databaseUrlSecret, source),
-            ownReplication(m)));
+    List<CheckResult> checks =
+        PreparationChecks.evaluate(
+            new PreparationChecks.Inputs(
+                spec.method,
+                MigrationSecrets.describe(spec.source.connectionSecret),
+                source,
+                MigrationSecrets.describe(spec.destination.connectionSecret),
+                destination,
+                facts(source, ns),
+                facts(destination, ns),
+                capacity(ns, spec.destination.workload),
+                missingWorkloads(ns, spec),
+                MigrationSecrets.describe(spec.app.databaseUrlSecret),
+                appUrl(ns, spec.app.databaseUrlSecret, source),
+                ownReplication(m)));
+    checks.addAll(rehearsal(checks, source, destination, ns, ownReplication(m) != null));
+    return checks;
+  }
+
+  /**
+   * The copy rehearsed on the destination ({@link Rehearsal}), once every other blocking check has
+   * passed: on a destination that is not empty or not reachable it would only repeat them.
+   */
+  private static List<CheckResult> rehearsal(
+      List<CheckResult> checks,
+      Found<PostgresUri> source,
+      Found<PostgresUri> destination,
+      String ns,
+      boolean ownReplica) {
+    if (Checks.blocked(checks)) {
+      return List.of(Rehearsal.notRun());
+    }
+    if (ownReplica) {
+      return List.of(Rehearsal.replicaInPlace());
+    }
+    return Rehearsal.run(
+        source.value().resolvedFrom(ns), destination.value().resolvedFrom(ns), REHEARSAL_BUDGET);
   }
 
   /** The name of the replication this migration set up and has not dropped, else null. */

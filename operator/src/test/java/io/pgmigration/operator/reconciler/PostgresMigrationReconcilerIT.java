@@ -151,7 +151,8 @@ class PostgresMigrationReconcilerIT {
 
     PostgresMigration m = awaitPhase(quickstartIn("blocked", takenAndLacking), Phase.PrepareFailed);
     assertThat(m.getStatus().message)
-        .startsWith("Found 2 blocking issues and 0 warnings: DestinationEmpty, Extensions");
+        .startsWith(
+            "Found 3 blocking issues and 0 warnings: DestinationEmpty, Extensions, Rehearsal");
     assertThat(named(m, PreparationChecks.DESTINATION_EMPTY).message).contains("public.leftover");
     assertThat(named(m, PreparationChecks.EXTENSIONS).message)
         .isEqualTo("not available on the destination: hstore");

@@ -231,7 +231,9 @@ public final class PostgresServer implements AutoCloseable {
     copy(INSTALL, lib);
     copy(share, sharedCopy);
     for (String extension : withoutExtensions) {
+      // Neither the extension nor its shared library: as on a server that never installed it.
       Files.deleteIfExists(sharedCopy.resolve("extension").resolve(extension + ".control"));
+      Files.deleteIfExists(lib.resolve("lib").resolve(extension + ".so"));
     }
     return lib.resolve("bin");
   }

@@ -1,0 +1,221 @@
+package io.pgmigration.operator.db;
+
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
+import io.pgmigration.operator.copy.SourceCatalog;
+import io.pgmigration.operator.copy.TableInfo;
+import io.pgmigration.operator.copy.WorkItem;
+import io.pgmigration.operator.secrets.PostgresUri;
+import java.io.ByteArrayInputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+
+/**
+ * The copy rehearsed on the destination while the app still runs, in one transaction that is always
+ * rolled back, so nothing is left: the schema restored exactly as the copy restores it (pg_dump's
+ * pre-data section), every table sent through the engine's own row path with zero rows (the same
+ * COPY statement, binary or text), then the post-data section (indexes, constraints, triggers,
+ * rules, policies) on the empty tables. Each statement runs under a savepoint, so every failure is
+ * found, not just the first, and each becomes a blocking check naming the object, the server's
+ * error and a hint.
+ */
+public final class Rehearsal {
+  /** A binary COPY stream without rows: its signature, flags, header extension and trailer. */
+  private static final byte[] EMPTY_BINARY = {
+    'P',
+    'G',
+    'C',
+    'O',
+    'P',
+    'Y',
+    '\n',
+    (byte) 0xff,
+    '\r',
+    '\n',
+    0, // signature
+    0,
+    0,
+    0,
+    0, // flags
+    0,
+    0,
+    0,
+    0, // header extension length
+    (byte) 0xff,
+    (byte) 0xff // trailer: -1 fields
+  };
+
+  private Rehearsal() {}
+
+  /** One schema object whose restore failed, or a table whose rows could not be received. */
+  record Failure(String object, String error, String sqlState) {}
+
+  /**
+   * Rehearses copying {@code source} into {@code destination}, within {@code budget}.
+   *
+   * @return one passed check, or one blocking check per failure; an Error check when the rehearsal
+   *     could not run or did not finish in time
+   */
+  public static List<CheckResult> run(
+      PostgresUri source, PostgresUri destination, Duration budget) {
+    Instant deadline = Instant.now().plus(budget);
+    try {
+      String preData = SchemaDump.section(source, "pre-data", deadline);
+      String postData = SchemaDump.section(source, "post-data", deadline);
+      List<Failure> failures = new ArrayList<>();
+      int objects;
+      int tables;
+      Properties unbounded = new Properties();
+      unbounded.setProperty("socketTimeout", "0");
+      try (Connection src = DatabaseProbe.connect(source);
+          Connection dst = DatabaseProbe.connect(destination, unbounded)) {
+        dst.setAutoCommit(false);
+        try {
+          timeout(dst, deadline);
+          objects = apply(dst, SchemaDump.entries(preData), failures, deadline);
+          List<TableInfo> all = SourceCatalog.tables(src);
+          tables = all.size();
+          receive(dst, all, failures, deadline);
+          objects += apply(dst, SchemaDump.entries(postData), failures, deadline);
+        } finally {
+          dst.rollback();
+        }
+      }
+      return results(failures, objects, tables);
+    } catch (SchemaDump.TimedOut | SQLException e) {
+      boolean late = e instanceof SchemaDump.TimedOut || "57014".equals(sqlState(e));
+      return List.of(
+          CheckResults.error(
+              PreparationChecks.REHEARSAL,
+              Severity.Blocking,
+              late
+                  ? "not finished within " + budget.toSeconds() + "s"
+                  : "could not rehearse the copy: " + firstLine(e.getMessage())));
+    }
+  }
+
+  /** The rehearsal's check when another blocking check failed: it would only repeat it. */
+  public static CheckResult notRun() {
+    return CheckResults.error(
+        PreparationChecks.REHEARSAL,
+        Severity.Blocking,
+        "not run: fix the other blocking checks first");
+  }
+
+  /** The rehearsal's check when the destination holds this migration's own replica already. */
+  public static CheckResult replicaInPlace() {
+    return CheckResults.passed(
+        PreparationChecks.REHEARSAL,
+        Severity.Blocking,
+        "the destination holds this migration's replica of the schema already");
+  }
+
+  /** Runs every entry under its own savepoint; returns how many there were. */
+  private static int apply(
+      Connection d, List<SchemaDump.Entry> entries, List<Failure> failures, Instant deadline)
+      throws SQLException, SchemaDump.TimedOut {
+    int objects = 0;
+    for (SchemaDump.Entry entry : entries) {
+      SchemaDump.TimedOut.check(deadline, "the rehearsal of " + entry.object());
+      if (entry.settings()) {
+        try (Statement s = d.createStatement()) {
+          s.execute(entry.sql());
+        }
+        // The dump's own settings turn the statement timeout off: the deadline stands.
+        timeout(d, deadline);
+        continue;
+      }
+      objects++;
+      Savepoint before = d.setSavepoint();
+      try (Statement s = d.createStatement()) {
+        s.execute(entry.sql());
+        d.releaseSavepoint(before);
+      } catch (SQLException e) {
+        if ("57014".equals(e.getSQLState())) {
+          throw e;
+        }
+        d.rollback(before);
+        failures.add(new Failure(entry.object(), firstLine(e.getMessage()), e.getSQLState()));
+      }
+    }
+    return objects;
+  }
+
+  /** Every table receives zero rows through the COPY statement the engine will use for it. */
+  private static void receive(
+      Connection d, List<TableInfo> tables, List<Failure> failures, Instant deadline)
+      throws SQLException, SchemaDump.TimedOut {
+    PGConnection pg = d.unwrap(PGConnection.class);
+    byte[] empty = new byte[0];
+    for (TableInfo t : tables) {
+      SchemaDump.TimedOut.check(deadline, "the rehearsal of " + t.qualified());
+      WorkItem item = WorkItem.whole(t);
+      Savepoint before = d.setSavepoint();
+      try {
+        // A binary COPY needs its header even without rows; text needs nothing at all.
+        byte[] input = t.binary() ? EMPTY_BINARY : empty;
+        pg.getCopyAPI().copyIn(item.copyIn(), new ByteArrayInputStream(input));
+        d.releaseSavepoint(before);
+      } catch (SQLException | java.io.IOException e) {
+        d.rollback(before);
+        String state = e instanceof SQLException sql ? sql.getSQLState() : null;
+        failures.add(
+            new Failure("rows of TABLE " + t.qualified(), firstLine(e.getMessage()), state));
+      }
+    }
+  }
+
+  private static List<CheckResult> results(List<Failure> failures, int objects, int tables) {
+    if (failures.isEmpty()) {
+      return List.of(
+          CheckResults.passed(
+              PreparationChecks.REHEARSAL,
+              Severity.Blocking,
+              "restored "
+                  + objects
+                  + " schema objects and received "
+                  + tables
+                  + " tables' rows on the destination, then rolled it all back"));
+    }
+    List<CheckResult> out = new ArrayList<>();
+    for (Failure f : failures) {
+      out.add(
+          CheckResults.failed(
+              PreparationChecks.REHEARSAL,
+              Severity.Blocking,
+              f.object() + ": " + f.error(),
+              RehearsalHints.hint(f.sqlState(), f.error())));
+    }
+    return out;
+  }
+
+  /** Statements on the destination end by the deadline, whatever they are doing. */
+  private static void timeout(Connection d, Instant deadline) throws SQLException {
+    long left = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+    try (Statement s = d.createStatement()) {
+      s.execute("SET LOCAL statement_timeout = " + left);
+      // As the engine receives rows: a policy must fail loudly, never filter.
+      s.execute("SET LOCAL row_security = off");
+    }
+  }
+
+  private static String sqlState(Exception e) {
+    return e instanceof SQLException sql ? sql.getSQLState() : null;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int end = message.indexOf('\n');
+    return (end < 0 ? message : message.substring(0, end)).strip();
+  }
+}

@@ -1,0 +1,129 @@
+package io.pgmigration.operator.db;
+
+import io.pgmigration.operator.secrets.PostgresUri;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A section of the source's schema as pg_dump writes it for the copy ({@code --no-owner
+ * --no-privileges}, as the copy Job restores it), cut into its entries: pg_dump heads each object
+ * with a {@code -- Name: …; Type: …; Schema: …} comment. The password reaches pg_dump through its
+ * environment, never its arguments.
+ */
+final class SchemaDump {
+  private static final Pattern HEADER =
+      Pattern.compile("(?m)^-- (?:Data for )?Name: (.*?); Type: (.*?); Schema: (.*?);.*$");
+
+  private SchemaDump() {}
+
+  /** One entry: the object it makes, or the dump's session settings, and its SQL. */
+  record Entry(String object, String sql, boolean settings) {}
+
+  /** pg_dump did not finish by the deadline. */
+  static final class TimedOut extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    TimedOut(String what) {
+      super(what + " did not finish in time");
+    }
+
+    /** Throws when {@code deadline} has passed, before {@code what}. */
+    static void check(Instant deadline, String what) throws TimedOut {
+      if (Instant.now().isAfter(deadline)) {
+        throw new TimedOut(what);
+      }
+    }
+  }
+
+  /** pg_dump's {@code section} of {@code source}'s schema, as text. */
+  static String section(PostgresUri source, String section, Instant deadline)
+      throws SQLException, TimedOut {
+    PostgresUri noPassword =
+        new PostgresUri(
+            source.host(), source.port(), source.database(), source.user(), null, source.params());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            "pg_dump",
+            "--section=" + section,
+            "--no-owner",
+            "--no-privileges",
+            "--dbname=" + noPassword.conninfo());
+    if (source.password() != null) {
+      pb.environment().put("PGPASSWORD", source.password());
+    }
+    pb.environment().put("PGAPPNAME", "pg-migration-operator rehearsal");
+    try {
+      TimedOut.check(deadline, "pg_dump --section=" + section);
+      Process p = pb.start();
+      CompletableFuture<byte[]> out =
+          CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+      CompletableFuture<byte[]> err =
+          CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+      long left = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+      if (!p.waitFor(left, TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new TimedOut("pg_dump --section=" + section);
+      }
+      if (p.exitValue() != 0) {
+        throw new SQLException(
+            "pg_dump --section="
+                + section
+                + " failed: "
+                + new String(err.join(), StandardCharsets.UTF_8).strip());
+      }
+      return new String(out.join(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new SQLException("could not run pg_dump: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TimedOut("pg_dump --section=" + section);
+    }
+  }
+
+  private static byte[] readAll(java.io.InputStream in) {
+    try {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+
+  /**
+   * The dump cut into entries: what stands before the first object header is the dump's session
+   * settings; psql's meta-commands ({@code \\restrict}) are left out.
+   */
+  static List<Entry> entries(String dump) {
+    String sql = dump.replaceAll("(?m)^\\\\.*$", "");
+    List<Entry> out = new ArrayList<>();
+    Matcher m = HEADER.matcher(sql);
+    int start = 0;
+    String object = null;
+    while (m.find()) {
+      add(out, object, sql.substring(start, m.start()));
+      object = m.group(2) + " " + qualified(m.group(3), m.group(1));
+      start = m.end();
+    }
+    add(out, object, sql.substring(start));
+    return out;
+  }
+
+  private static void add(List<Entry> out, String object, String sql) {
+    String body = sql.replaceAll("(?m)^--.*$", "").strip();
+    if (!body.isEmpty()) {
+      out.add(new Entry(object == null ? "settings" : object, body, object == null));
+    }
+  }
+
+  private static String qualified(String schema, String name) {
+    return "-".equals(schema) ? name : schema + "." + name;
+  }
+}
