@@ -66,7 +66,8 @@ public final class Rehearsal {
    */
   public static List<CheckResult> run(
       PostgresUri source, PostgresUri destination, Duration budget) {
-    Instant deadline = Instant.now().plus(budget);
+    Instant began = Instant.now();
+    Instant deadline = began.plus(budget);
     try {
       String preData = SchemaDump.section(source, "pre-data", deadline);
       String postData = SchemaDump.section(source, "post-data", deadline);
@@ -89,7 +90,7 @@ public final class Rehearsal {
           dst.rollback();
         }
       }
-      return results(failures, objects, tables);
+      return results(failures, objects, tables, Duration.between(began, Instant.now()));
     } catch (SchemaDump.TimedOut | SQLException e) {
       boolean late = e instanceof SchemaDump.TimedOut || "57014".equals(sqlState(e));
       return List.of(
@@ -173,7 +174,8 @@ public final class Rehearsal {
     }
   }
 
-  private static List<CheckResult> results(List<Failure> failures, int objects, int tables) {
+  private static List<CheckResult> results(
+      List<Failure> failures, int objects, int tables, Duration took) {
     if (failures.isEmpty()) {
       return List.of(
           CheckResults.passed(
@@ -183,7 +185,9 @@ public final class Rehearsal {
                   + objects
                   + " schema objects and received "
                   + tables
-                  + " tables' rows on the destination, then rolled it all back"));
+                  + " tables' rows on the destination, then rolled it all back ("
+                  + String.format(java.util.Locale.ROOT, "%.1f", took.toMillis() / 1000.0)
+                  + " s)"));
     }
     List<CheckResult> out = new ArrayList<>();
     for (Failure f : failures) {

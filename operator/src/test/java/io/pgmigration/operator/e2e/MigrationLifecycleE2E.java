@@ -16,6 +16,7 @@ import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
 import io.pgmigration.operator.copy.CopyContract;
 import io.pgmigration.operator.db.PreparationChecks;
 import io.pgmigration.operator.k8s.CopyJobBuilder;
@@ -153,6 +154,62 @@ class MigrationLifecycleE2E {
       assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
       assertThat(q.appRows(SOURCE)).containsAll(sourceRows);
       assertThat(userTables(q, DESTINATION)).containsExactly("public.leftover");
+      assertThat(copyJobs(q)).isEmpty();
+    }
+  }
+
+  /**
+   * The rehearsal: a source whose schema the destination cannot restore (a C function, on a
+   * destination whose migration user, like a managed service's, is no superuser) fails Preparing
+   * with a check naming the function, before anything of the app is touched, and leaves nothing on
+   * the destination.
+   */
+  @Test
+  void aSchemaTheDestinationCannotRestoreFailsTheRehearsalAndTouchesNothing() throws Exception {
+    try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-rehearsal", x -> {})) {
+      q.execute(
+          SOURCE,
+          "CREATE FUNCTION public.tag_in(cstring) RETURNS text"
+              + " AS '$libdir/hstore', 'hstore_in' LANGUAGE c STRICT");
+      q.execute(DESTINATION, "CREATE ROLE migrator LOGIN PASSWORD 'migrator-pw'");
+      q.execute(DESTINATION, "ALTER DATABASE app OWNER TO migrator");
+      java.net.URI admin = java.net.URI.create(q.secretValue(DESTINATION, "DATABASE_URL"));
+      String migrator =
+          "postgres://migrator:migrator-pw@" + admin.getHost() + ":" + admin.getPort() + "/app";
+      client
+          .secrets()
+          .inNamespace(q.ns)
+          .withName(DESTINATION)
+          .edit(
+              s -> {
+                s.getData()
+                    .put(
+                        "DATABASE_URL",
+                        java.util.Base64.getEncoder()
+                            .encodeToString(
+                                migrator.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                return s;
+              });
+      Map<String, String> before = q.appState();
+
+      q.applyMigration(m -> m.getSpec().start = true);
+      PostgresMigration failed = q.awaitPhase(Phase.PrepareFailed, PREPARE);
+
+      assertThat(failed.getStatus().checks)
+          .filteredOn(c -> c.result != CheckOutcome.Passed && c.severity == Severity.Blocking)
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.name).isEqualTo(PreparationChecks.REHEARSAL);
+                assertThat(c.message)
+                    .isEqualTo(
+                        "FUNCTION public.tag_in(cstring): ERROR: permission denied for language c");
+                assertThat(c.hint).isNotBlank();
+              });
+      assertThat(failed.getStatus().message).contains(PreparationChecks.REHEARSAL);
+      assertThat(q.appState()).isEqualTo(before);
+      assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
+      assertThat(userTables(q, DESTINATION)).isEmpty();
       assertThat(copyJobs(q)).isEmpty();
     }
   }
