@@ -19,9 +19,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Compares source and destination after the copy: every user table by row count and, with {@link
- * VerificationMode#Checksums}, by a checksum of its rows; every sequence by its value; and the
- * number of large objects. Read-only on both sides. Any mismatch is named, so a migration that
- * fails here says which table differs and how.
+ * VerificationMode#Checksums}, by a checksum of its rows; every sequence by its value; the number
+ * of large objects; and every object of the schema ({@link SchemaComparison}). Read-only on both
+ * sides. Any mismatch is named, so a migration that fails here says which table differs and how.
  */
 public final class CopyVerifier {
   private CopyVerifier() {}
@@ -55,7 +55,10 @@ public final class CopyVerifier {
                 "large objects",
                 objects + " on the source, " + destinationObjects + " on the destination"));
       }
+      int[] schemaObjects = new int[1];
+      mismatches.addAll(SchemaComparison.compare(source, destination, schemaObjects));
       PostgresMigrationStatus.Verification result = new PostgresMigrationStatus.Verification();
+      result.schemaObjectsCompared = schemaObjects[0];
       result.tablesCompared = tables.size();
       result.sequencesCompared = sequences.size();
       result.mismatches = mismatches;
@@ -195,7 +198,7 @@ public final class CopyVerifier {
     }
   }
 
-  private static Mismatch mismatch(String table, String detail) {
+  static Mismatch mismatch(String table, String detail) {
     Mismatch m = new Mismatch();
     m.table = table;
     m.detail = detail;

@@ -47,22 +47,28 @@ final class SchemaDump {
   /** pg_dump's {@code section} of {@code source}'s schema, as text. */
   static String section(PostgresUri source, String section, Instant deadline)
       throws SQLException, TimedOut {
+    return dump(source, "--section=" + section, deadline);
+  }
+
+  /** The whole schema of {@code database}, as the copy restores it, as text. */
+  static String schema(PostgresUri database, Instant deadline) throws SQLException, TimedOut {
+    return dump(database, "--schema-only", deadline);
+  }
+
+  private static String dump(PostgresUri source, String what, Instant deadline)
+      throws SQLException, TimedOut {
     PostgresUri noPassword =
         new PostgresUri(
             source.host(), source.port(), source.database(), source.user(), null, source.params());
     ProcessBuilder pb =
         new ProcessBuilder(
-            "pg_dump",
-            "--section=" + section,
-            "--no-owner",
-            "--no-privileges",
-            "--dbname=" + noPassword.conninfo());
+            "pg_dump", what, "--no-owner", "--no-privileges", "--dbname=" + noPassword.conninfo());
     if (source.password() != null) {
       pb.environment().put("PGPASSWORD", source.password());
     }
     pb.environment().put("PGAPPNAME", "pg-migration-operator rehearsal");
     try {
-      TimedOut.check(deadline, "pg_dump --section=" + section);
+      TimedOut.check(deadline, "pg_dump " + what);
       Process p = pb.start();
       CompletableFuture<byte[]> out =
           CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
@@ -71,12 +77,12 @@ final class SchemaDump {
       long left = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
       if (!p.waitFor(left, TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new TimedOut("pg_dump --section=" + section);
+        throw new TimedOut("pg_dump " + what);
       }
       if (p.exitValue() != 0) {
         throw new SQLException(
-            "pg_dump --section="
-                + section
+            "pg_dump "
+                + what
                 + " failed: "
                 + new String(err.join(), StandardCharsets.UTF_8).strip());
       }
@@ -85,7 +91,7 @@ final class SchemaDump {
       throw new SQLException("could not run pg_dump: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TimedOut("pg_dump --section=" + section);
+      throw new TimedOut("pg_dump " + what);
     }
   }
 

@@ -51,6 +51,7 @@ class CopyVerifierIT {
     PostgresMigrationStatus.Verification v = compare(VerificationMode.Checksums);
     assertThat(v.mismatches).isEmpty();
     assertThat(v.tablesCompared).isEqualTo(2);
+    assertThat(v.schemaObjectsCompared).isGreaterThan(5);
     // invoice_seq and the serial column's sequence.
     assertThat(v.sequencesCompared).isEqualTo(2);
   }
@@ -87,9 +88,23 @@ class CopyVerifierIT {
     try {
       assertThat(compare(VerificationMode.RowCounts).mismatches)
           .extracting(m -> m.table + ": " + m.detail)
-          .containsExactly("public.only_here: missing on the destination");
+          .containsExactly(
+              "public.only_here: missing on the destination",
+              "TABLE public.only_here: schema: missing on the destination");
     } finally {
       source.app("DROP TABLE only_here");
+    }
+  }
+
+  @Test
+  void aSchemaDifferenceIsNamed() throws SQLException {
+    destination.app("CREATE INDEX customers_name ON customers (name)");
+    try {
+      assertThat(compare(VerificationMode.RowCounts).mismatches)
+          .extracting(m -> m.table + ": " + m.detail)
+          .containsExactly("INDEX public.customers_name: schema: only on the destination");
+    } finally {
+      destination.app("DROP INDEX customers_name");
     }
   }
 }

@@ -6,7 +6,10 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification
 import io.pgmigration.operator.phase.port.Ports;
 import java.util.stream.Collectors;
 
-/** Verifying: every table and sequence is compared; any mismatch fails the migration by name. */
+/**
+ * Verifying: every table, sequence and object of the schema is compared; any mismatch fails the
+ * migration by name.
+ */
 final class VerifyingHandler implements PhaseHandler {
   @Override
   public Step handle(StatusDraft d, Ports ports) {
@@ -15,9 +18,13 @@ final class VerifyingHandler implements PhaseHandler {
     d.status().verification = v;
     String compared =
         v.tablesCompared
-            + " tables and "
+            + " tables, "
             + v.sequencesCompared
-            + " sequences ("
+            + " sequences"
+            + (v.schemaObjectsCompared == null
+                ? ""
+                : " and " + v.schemaObjectsCompared + " schema objects")
+            + " ("
             + d.spec().verification
             + ")";
     if (v.mismatches != null && !v.mismatches.isEmpty()) {

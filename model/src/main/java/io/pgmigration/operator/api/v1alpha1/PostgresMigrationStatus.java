@@ -182,6 +182,12 @@ public class PostgresMigrationStatus {
   public static class Verification {
     public Integer tablesCompared;
     public Integer sequencesCompared;
+
+    @JsonPropertyDescription(
+        "Objects of the schema (tables, columns, types, indexes, constraints, triggers,"
+            + " functions, views …) compared by their definitions.")
+    public Integer schemaObjectsCompared;
+
     public List<Mismatch> mismatches;
 
     /** A table or sequence that differs. */

@@ -1,0 +1,83 @@
+package io.pgmigration.operator.db;
+
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification.Mismatch;
+import io.pgmigration.operator.secrets.PostgresUri;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The schemas of both sides compared object by object, as the copy restores them: pg_dump's
+ * schema-only output of each ({@code --no-owner --no-privileges}, since the copy does not carry
+ * ownership and grants), cut into its entries. An object missing on either side, or defined
+ * differently, is a mismatch that names it.
+ */
+final class SchemaComparison {
+  /** How long both dumps together may take; they run while the app is in maintenance. */
+  static final Duration BUDGET = Duration.ofMinutes(10);
+
+  private SchemaComparison() {}
+
+  /** The objects that differ; and how many were compared, in {@code compared[0]}. */
+  static List<Mismatch> compare(PostgresUri source, PostgresUri destination, int[] compared)
+      throws SQLException {
+    Instant deadline = Instant.now().plus(BUDGET);
+    CompletableFuture<Map<String, String>> sourceSide =
+        CompletableFuture.supplyAsync(() -> objects(source, deadline));
+    Map<String, String> mine = objects(destination, deadline);
+    Map<String, String> theirs;
+    try {
+      theirs = sourceSide.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw e;
+    }
+    compared[0] = theirs.size();
+    List<Mismatch> out = new ArrayList<>();
+    theirs.forEach(
+        (object, sql) -> {
+          String other = mine.get(object);
+          if (other == null) {
+            out.add(CopyVerifier.mismatch(object, "schema: missing on the destination"));
+          } else if (!other.equals(sql)) {
+            out.add(
+                CopyVerifier.mismatch(object, "schema: defined differently on the destination"));
+          }
+        });
+    mine.keySet().stream()
+        .filter(object -> !theirs.containsKey(object))
+        .forEach(
+            object -> out.add(CopyVerifier.mismatch(object, "schema: only on the destination")));
+    return out;
+  }
+
+  /** Every object of {@code database}'s schema and its definition. */
+  private static Map<String, String> objects(PostgresUri database, Instant deadline) {
+    try {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (SchemaDump.Entry e : SchemaDump.entries(SchemaDump.schema(database, deadline))) {
+        if (!e.settings()) {
+          // The same object may have several entries (a comment, say): keep them apart.
+          String key = e.object();
+          for (int n = 2; out.containsKey(key); n++) {
+            key = e.object() + " #" + n;
+          }
+          out.put(key, e.sql());
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new CompletionException(e);
+    } catch (SchemaDump.TimedOut e) {
+      throw new CompletionException(new SQLException(e.getMessage(), "57014", e));
+    }
+  }
+}
