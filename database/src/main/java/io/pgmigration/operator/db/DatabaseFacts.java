@@ -26,6 +26,7 @@ import java.util.Map;
  * @param largeObjects rows in pg_largeobject_metadata
  * @param unloggedTables user tables that are UNLOGGED
  * @param subscriptions logical replication subscriptions of this database
+ * @param text how the database stores and sorts text
  */
 public record DatabaseFacts(
     int serverVersionNum,
@@ -46,7 +47,20 @@ public record DatabaseFacts(
     List<String> tablesWithoutReplicaIdentity,
     long largeObjects,
     List<String> unloggedTables,
-    List<String> subscriptions) {
+    List<String> subscriptions,
+    TextRules text) {
+
+  /**
+   * How a database stores and sorts text.
+   *
+   * @param encoding the database's encoding, e.g. UTF8
+   * @param collate its LC_COLLATE, e.g. C.UTF-8 or en_US.UTF-8
+   * @param ctype its LC_CTYPE
+   */
+  public record TextRules(String encoding, String collate, String ctype) {
+    /** What the test servers and the quickstart use. */
+    public static final TextRules UTF8_C = new TextRules("UTF8", "C.UTF-8", "C.UTF-8");
+  }
 
   /** The major version, e.g. 15. */
   public int majorVersion() {

@@ -80,6 +80,8 @@ public final class DatabaseProbe {
           + USER_SCHEMAS
           + " ORDER BY 1";
 
+  private static final String THIS_DATABASE = " WHERE datname = current_database()";
+
   private static final String SUBSCRIPTIONS =
       "SELECT subname FROM pg_subscription WHERE subdbid ="
           + " (SELECT oid FROM pg_database WHERE datname = current_database())"
@@ -114,7 +116,11 @@ public final class DatabaseProbe {
                 list(s, WITHOUT_REPLICA_IDENTITY),
                 Long.parseLong(one(s, "SELECT count(*) FROM pg_largeobject_metadata")),
                 list(s, UNLOGGED_TABLES),
-                list(s, SUBSCRIPTIONS));
+                list(s, SUBSCRIPTIONS),
+                new DatabaseFacts.TextRules(
+                    one(s, "SELECT pg_encoding_to_char(encoding) FROM pg_database" + THIS_DATABASE),
+                    one(s, "SELECT datcollate FROM pg_database" + THIS_DATABASE),
+                    one(s, "SELECT datctype FROM pg_database" + THIS_DATABASE)));
         return facts;
       }
     }

@@ -43,6 +43,8 @@ public final class PreparationChecks {
   public static final String LARGE_OBJECTS = "LargeObjects";
   public static final String UNLOGGED_TABLES = "UnloggedTables";
   public static final String REHEARSAL = "Rehearsal";
+  public static final String ENCODING = "Encoding";
+  public static final String COLLATION = "Collation";
 
   private PreparationChecks() {}
 
@@ -116,6 +118,7 @@ public final class PreparationChecks {
       out.add(serverVersion(src, dst));
       out.add(extensions(src, dst));
     }
+    TextChecks.evaluate(out, src, dst);
     capacity(out, src, in.destinationCapacityBytes());
     out.add(
         in.missingWorkloads().isEmpty()

@@ -39,7 +39,8 @@ class PreparationChecksTest {
         List.of(),
         0,
         List.of(),
-        List.of());
+        List.of(),
+        DatabaseFacts.TextRules.UTF8_C);
   }
 
   /** Inputs of a clean setup, each field changeable by a test. */
@@ -127,8 +128,26 @@ class PreparationChecksTest {
     DatabaseFacts src = facts("1", List.of(), Map.of());
     DatabaseFacts old =
         new DatabaseFacts(
-            140010, "14.10", "2", "app", List.of(), Map.of(), List.of(), 0, "replica", 10, 0, 10, 0,
-            false, false, List.of(), 0, List.of(), List.of());
+            140010,
+            "14.10",
+            "2",
+            "app",
+            List.of(),
+            Map.of(),
+            List.of(),
+            0,
+            "replica",
+            10,
+            0,
+            10,
+            0,
+            false,
+            false,
+            List.of(),
+            0,
+            List.of(),
+            List.of(),
+            DatabaseFacts.TextRules.UTF8_C);
     assertThat(
             named(PreparationChecks.evaluate(inputs(src, old)), PreparationChecks.SERVER_VERSION)
                 .message)
@@ -158,7 +177,8 @@ class PreparationChecksTest {
             List.of(),
             0,
             List.of(),
-            List.of("pgmo_1234"));
+            List.of("pgmo_1234"),
+            DatabaseFacts.TextRules.UTF8_C);
     In in = new In().withFacts(src, replica);
     in.method = Method.Streaming;
     assertThat(named(PreparationChecks.evaluate(in.build()), PreparationChecks.DESTINATION_EMPTY))
@@ -245,5 +265,62 @@ class PreparationChecksTest {
     assertThat(named(checks, PreparationChecks.SUBSCRIPTION_PRIVILEGE).hint)
         .contains("pg_create_subscription");
     assertThat(PreparationChecks.mayResolveItself(checks)).isFalse();
+  }
+
+  /** {@code f} with other text rules. */
+  private static DatabaseFacts withText(DatabaseFacts f, DatabaseFacts.TextRules text) {
+    return new DatabaseFacts(
+        f.serverVersionNum(),
+        f.serverVersion(),
+        f.systemIdentifier(),
+        f.database(),
+        f.userTables(),
+        f.installedExtensions(),
+        f.availableExtensions(),
+        f.databaseBytes(),
+        f.walLevel(),
+        f.maxReplicationSlots(),
+        f.usedReplicationSlots(),
+        f.maxWalSenders(),
+        f.usedWalSenders(),
+        f.canReplicate(),
+        f.canSubscribe(),
+        f.tablesWithoutReplicaIdentity(),
+        f.largeObjects(),
+        f.unloggedTables(),
+        f.subscriptions(),
+        text);
+  }
+
+  @Test
+  void aDestinationEncodingThatCannotHoldTheSourcesCharactersBlocks() {
+    DatabaseFacts src = facts("1", List.of(), Map.of());
+    DatabaseFacts latin1 =
+        withText(
+            facts("2", List.of(), Map.of()),
+            new DatabaseFacts.TextRules("LATIN1", "C.UTF-8", "C.UTF-8"));
+    CheckResult encoding = named(PreparationChecks.evaluate(inputs(src, latin1)), "Encoding");
+    assertThat(encoding.blocks()).isTrue();
+    assertThat(encoding.message)
+        .contains("the source is encoded in UTF8, the destination in LATIN1");
+    assertThat(encoding.hint).contains("ENCODING 'UTF8'");
+    // Into UTF8, everything fits.
+    assertThat(
+            named(PreparationChecks.evaluate(inputs(withText(src, latin1.text()), src)), "Encoding")
+                .blocks())
+        .isFalse();
+  }
+
+  @Test
+  void anotherSortOrderIsAWarning() {
+    DatabaseFacts src = facts("1", List.of(), Map.of());
+    DatabaseFacts german =
+        withText(
+            facts("2", List.of(), Map.of()),
+            new DatabaseFacts.TextRules("UTF8", "de_DE.UTF-8", "de_DE.UTF-8"));
+    CheckResult collation = named(PreparationChecks.evaluate(inputs(src, german)), "Collation");
+    assertThat(collation.warns()).isTrue();
+    assertThat(collation.blocks()).isFalse();
+    assertThat(collation.message).contains("C.UTF-8").contains("de_DE.UTF-8");
   }
 }
