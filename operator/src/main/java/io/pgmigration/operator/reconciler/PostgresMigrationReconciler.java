@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -39,7 +41,13 @@ import org.jboss.logging.Logger;
  * holds the deletion of a migration in flight until the app is given back ({@link #cleanup}). The
  * operator's Jobs and their pods are watched ({@link OwnJobs}).
  */
-@ControllerConfiguration(name = "postgresmigration")
+// Reconciled at least every 5 minutes whatever the events: every step is idempotent, and an event
+// lost between two reconciles (seen once: a deletion arriving as one finished) costs minutes, not
+// hours, in a phase that only waits for a change.
+@ControllerConfiguration(
+    name = "postgresmigration",
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class PostgresMigrationReconciler
     implements Reconciler<PostgresMigration>, Cleaner<PostgresMigration> {
   private static final Logger LOG = Logger.getLogger(PostgresMigrationReconciler.class);
