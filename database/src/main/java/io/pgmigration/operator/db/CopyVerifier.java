@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Compares source and destination after the copy: every user table by row count and, with {@link
@@ -55,10 +53,10 @@ public final class CopyVerifier {
                 "large objects",
                 objects + " on the source, " + destinationObjects + " on the destination"));
       }
-      int[] schemaObjects = new int[1];
-      mismatches.addAll(SchemaComparison.compare(source, destination, schemaObjects));
+      SchemaComparison.Result schema = SchemaComparison.compare(source, destination);
+      mismatches.addAll(schema.mismatches());
       PostgresMigrationStatus.Verification result = new PostgresMigrationStatus.Verification();
-      result.schemaObjectsCompared = schemaObjects[0];
+      result.schemaObjectsCompared = schema.compared();
       result.tablesCompared = tables.size();
       result.sequencesCompared = sequences.size();
       result.mismatches = mismatches;
@@ -76,20 +74,10 @@ public final class CopyVerifier {
       throws SQLException {
     List<String> destinationTables = tables(dst);
     List<String> both = tables.stream().filter(destinationTables::contains).toList();
-    // Each side reads its own server: both at once, so the app waits for the slower one only.
-    CompletableFuture<Map<String, String[]>> sourceSide =
-        CompletableFuture.supplyAsync(() -> summarizeAll(src, both, mode));
-    Map<String, String[]> destinationSide;
-    Map<String, String[]> sourceSummaries;
-    try {
-      destinationSide = summarizeAll(dst, both, mode);
-      sourceSummaries = sourceSide.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof SQLException sql) {
-        throw sql;
-      }
-      throw e;
-    }
+    BothSides.Pair<Map<String, String[]>> summaries =
+        BothSides.read(() -> summarizeAll(src, both, mode), () -> summarizeAll(dst, both, mode));
+    Map<String, String[]> sourceSummaries = summaries.source();
+    Map<String, String[]> destinationSide = summaries.destination();
     for (String table : tables) {
       if (!destinationTables.contains(table)) {
         mismatches.add(mismatch(table, "missing on the destination"));
@@ -127,14 +115,10 @@ public final class CopyVerifier {
 
   /** {@link #summarize} of every table in {@code tables}, in one session. */
   private static Map<String, String[]> summarizeAll(
-      Connection c, List<String> tables, VerificationMode mode) {
+      Connection c, List<String> tables, VerificationMode mode) throws SQLException {
     Map<String, String[]> out = new LinkedHashMap<>();
-    try {
-      for (String table : tables) {
-        out.put(table, summarize(c, table, mode));
-      }
-    } catch (SQLException e) {
-      throw new CompletionException(e);
+    for (String table : tables) {
+      out.put(table, summarize(c, table, mode));
     }
     return out;
   }

@@ -2,6 +2,7 @@ package io.pgmigration.operator.db;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
+import io.pgmigration.operator.copy.CopyFailure;
 import io.pgmigration.operator.copy.SourceCatalog;
 import io.pgmigration.operator.copy.TableInfo;
 import io.pgmigration.operator.copy.WorkItem;
@@ -99,7 +100,7 @@ public final class Rehearsal {
               Severity.Blocking,
               late
                   ? "not finished within " + budget.toSeconds() + "s"
-                  : "could not rehearse the copy: " + firstLine(e.getMessage())));
+                  : "could not rehearse the copy: " + CopyFailure.describe(e)));
     }
   }
 
@@ -144,7 +145,7 @@ public final class Rehearsal {
           throw e;
         }
         d.rollback(before);
-        failures.add(new Failure(entry.object(), firstLine(e.getMessage()), e.getSQLState()));
+        failures.add(new Failure(entry.object(), CopyFailure.describe(e), e.getSQLState()));
       }
     }
     return objects;
@@ -168,8 +169,7 @@ public final class Rehearsal {
       } catch (SQLException | java.io.IOException e) {
         d.rollback(before);
         String state = e instanceof SQLException sql ? sql.getSQLState() : null;
-        failures.add(
-            new Failure("rows of TABLE " + t.qualified(), firstLine(e.getMessage()), state));
+        failures.add(new Failure("rows of TABLE " + t.qualified(), CopyFailure.describe(e), state));
       }
     }
   }
@@ -213,13 +213,5 @@ public final class Rehearsal {
 
   private static String sqlState(Exception e) {
     return e instanceof SQLException sql ? sql.getSQLState() : null;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int end = message.indexOf('\n');
-    return (end < 0 ? message : message.substring(0, end)).strip();
   }
 }

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The schemas of both sides compared object by object, as the copy restores them: pg_dump's
@@ -24,23 +22,16 @@ final class SchemaComparison {
 
   private SchemaComparison() {}
 
-  /** The objects that differ; and how many were compared, in {@code compared[0]}. */
-  static List<Mismatch> compare(PostgresUri source, PostgresUri destination, int[] compared)
-      throws SQLException {
+  /** The objects that differ, and how many objects of the source were compared. */
+  record Result(List<Mismatch> mismatches, int compared) {}
+
+  /** Compares the schemas of {@code source} and {@code destination}. */
+  static Result compare(PostgresUri source, PostgresUri destination) throws SQLException {
     Instant deadline = Instant.now().plus(BUDGET);
-    CompletableFuture<Map<String, String>> sourceSide =
-        CompletableFuture.supplyAsync(() -> objects(source, deadline));
-    Map<String, String> mine = objects(destination, deadline);
-    Map<String, String> theirs;
-    try {
-      theirs = sourceSide.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof SQLException sql) {
-        throw sql;
-      }
-      throw e;
-    }
-    compared[0] = theirs.size();
+    BothSides.Pair<Map<String, String>> objects =
+        BothSides.read(() -> objects(source, deadline), () -> objects(destination, deadline));
+    Map<String, String> theirs = objects.source();
+    Map<String, String> mine = objects.destination();
     List<Mismatch> out = new ArrayList<>();
     theirs.forEach(
         (object, sql) -> {
@@ -56,11 +47,12 @@ final class SchemaComparison {
         .filter(object -> !theirs.containsKey(object))
         .forEach(
             object -> out.add(CopyVerifier.mismatch(object, "schema: only on the destination")));
-    return out;
+    return new Result(out, theirs.size());
   }
 
   /** Every object of {@code database}'s schema and its definition. */
-  private static Map<String, String> objects(PostgresUri database, Instant deadline) {
+  private static Map<String, String> objects(PostgresUri database, Instant deadline)
+      throws SQLException {
     try {
       Map<String, String> out = new LinkedHashMap<>();
       for (SchemaDump.Entry e : SchemaDump.entries(SchemaDump.schema(database, deadline))) {
@@ -74,10 +66,8 @@ final class SchemaComparison {
         }
       }
       return out;
-    } catch (SQLException e) {
-      throw new CompletionException(e);
     } catch (SchemaDump.TimedOut e) {
-      throw new CompletionException(new SQLException(e.getMessage(), "57014", e));
+      throw new SQLException(e.getMessage(), "57014", e);
     }
   }
 }

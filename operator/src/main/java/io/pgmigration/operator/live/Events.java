@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.Timestamps;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import org.jboss.logging.Logger;
 
@@ -35,7 +35,7 @@ public final class Events {
   public static void record(
       KubernetesClient client, PostgresMigration m, String type, String reason, String message) {
     String ns = m.getMetadata().getNamespace();
-    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    String now = Timestamps.of(Instant.now());
     Event event =
         new EventBuilder()
             .withNewMetadata()

@@ -40,6 +40,7 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implem
     PostgresMigrationSpec spec = m.getSpec();
     Found<PostgresUri> source = secrets.uri(ns, spec.source.connectionSecret);
     Found<PostgresUri> destination = secrets.uri(ns, spec.destination.connectionSecret);
+    String ownReplication = ownReplication(m);
     List<CheckResult> checks =
         PreparationChecks.evaluate(
             new PreparationChecks.Inputs(
@@ -54,8 +55,8 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implem
                 missingWorkloads(ns, spec),
                 MigrationSecrets.describe(spec.app.databaseUrlSecret),
                 appUrl(ns, spec.app.databaseUrlSecret, source),
-                ownReplication(m)));
-    checks.addAll(rehearsal(checks, source, destination, ns, ownReplication(m) != null));
+                ownReplication));
+    checks.addAll(rehearsal(checks, source, destination, ns, ownReplication != null));
     return checks;
   }
 
