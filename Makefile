@@ -72,7 +72,7 @@ binaries: ## Build Kubernetes, etcd and CoreDNS from source into the cache (reus
 	@hack/build-binaries.sh
 
 .PHONY: images
-images: build ## Build the container images (pause, postgres, coredns, operator) without Docker
+images: build ## Build the container images (pause, postgres, postgres17, coredns, operator) without Docker
 	@hack/images/build.sh all
 
 ##@ Tests

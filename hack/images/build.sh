@@ -4,10 +4,13 @@
 # them from scratch, from local binaries or from a debootstrapped Debian root filesystem.
 # hack/images/import.sh then loads the archives into containerd.
 #
-#   hack/images/build.sh [pause|postgres|coredns|operator|all]     (default: all)
+#   hack/images/build.sh [pause|postgres|postgres17|coredns|operator|all]     (default: all)
 #
 #   localhost/pgmo/pause:$PAUSE_VERSION       Debian's static catatonit as /pause
 #   localhost/pgmo/postgres:$POSTGRES_MAJOR   Debian bookworm PostgreSQL with the official image's contract
+#   localhost/pgmo/postgres:$POSTGRES_SKEW_MAJOR
+#                                             the same recipe from Debian $POSTGRES_SKEW_SUITE, for version-skew
+#                                             tests; named postgres$POSTGRES_SKEW_MAJOR (postgres17.oci.tar)
 #   localhost/pgmo/coredns:$COREDNS_VERSION   the binary from hack/build-binaries.sh coredns, uid 65532
 #   localhost/pgmo/operator:dev               Java 17, PostgreSQL's client tools and the Quarkus app
 #                                             in $OPERATOR_APP_DIR (default operator/target/quarkus-app; `all`
@@ -23,6 +26,7 @@
 #   pause      cold  2s   warm 0s
 #   postgres   cold 78s   warm 0s   (60s of it debootstrap; 150s while a Kubernetes compile
 #                                    shared the CPUs; with the root filesystem cached: 11-19s)
+#   postgres17 cold 46s   warm 0s   (37s of it debootstrap of trixie; with the root filesystem cached: 17s)
 #   coredns    cold  3s   warm 0s   (after hack/build-binaries.sh coredns, itself ~3 minutes)
 #   operator   cold 99s   warm 0s   (67s of it debootstrap; with the root filesystem cached: 42s;
 #                                    a new app with the Java base layer cached: 12-18s)
@@ -33,17 +37,19 @@ source "$(dirname "$0")/../lib/common.sh"
 IMAGES_SRC=$HACK_DIR/images
 ROOTFS_DIR=$CACHE_DIR/rootfs
 OPERATOR_APP_DIR=${OPERATOR_APP_DIR:-$REPO_DIR/operator/target/quarkus-app}
-DEBIAN_SUITE=bookworm
+DEBIAN_SUITE=bookworm # every image's but the version-skew postgres, whose is $POSTGRES_SKEW_SUITE
 BUILDAH=(buildah --storage-driver vfs)
 
 PAUSE_TAG=localhost/pgmo/pause:$PAUSE_VERSION
 POSTGRES_TAG=localhost/pgmo/postgres:$POSTGRES_MAJOR
+POSTGRES_SKEW_TAG=localhost/pgmo/postgres:$POSTGRES_SKEW_MAJOR
+POSTGRES_SKEW_IMAGE=postgres$POSTGRES_SKEW_MAJOR # its name on the command line and its archive's
 COREDNS_TAG=localhost/pgmo/coredns:$COREDNS_VERSION
 OPERATOR_TAG=localhost/pgmo/operator:dev
 
-# locales: en_US.UTF-8 for initdb, as in the official image; libnss-wrapper: initdb under a uid
-# without a passwd entry; xz-utils, zstd: compressed init scripts.
-POSTGRES_PACKAGES=("postgresql-$POSTGRES_MAJOR" locales libnss-wrapper xz-utils zstd)
+# With postgresql-MAJOR: locales: en_US.UTF-8 for initdb, as in the official image; libnss-wrapper:
+# initdb under a uid without a passwd entry; xz-utils, zstd: compressed init scripts.
+POSTGRES_PACKAGES=(locales libnss-wrapper xz-utils zstd)
 # postgresql-client: pg_dump and psql for the copy Jobs, which run the operator's image.
 OPERATOR_PACKAGES=(openjdk-17-jre-headless "postgresql-client-$POSTGRES_MAJOR")
 OPERATOR_UID=185
@@ -93,8 +99,16 @@ debian_uri() {
   fi
   printf '%s\n' "${uri:-$2}"
 }
-DEBIAN_MIRROR=${DEBIAN_MIRROR:-$(debian_uri "$DEBIAN_SUITE" http://deb.debian.org/debian)}
-DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-$(debian_uri "$DEBIAN_SUITE-security" http://deb.debian.org/debian-security)}
+# debian_mirrors SUITE: sets DEBIAN_SUITE, DEBIAN_MIRROR and DEBIAN_SECURITY_MIRROR, which the root
+# filesystem functions below read, for SUITE; a function that declared them local sets its own.
+# DEBIAN_MIRROR and DEBIAN_SECURITY_MIRROR given in the environment apply to every suite.
+MIRROR_OVERRIDE=${DEBIAN_MIRROR:-} SECURITY_MIRROR_OVERRIDE=${DEBIAN_SECURITY_MIRROR:-}
+debian_mirrors() {
+  DEBIAN_SUITE=$1
+  DEBIAN_MIRROR=${MIRROR_OVERRIDE:-$(debian_uri "$1" http://deb.debian.org/debian)}
+  DEBIAN_SECURITY_MIRROR=${SECURITY_MIRROR_OVERRIDE:-$(debian_uri "$1-security" http://deb.debian.org/debian-security)}
+}
+debian_mirrors "$DEBIAN_SUITE"
 
 # ---------------------------------------------------------------------------------------------
 # Debian root filesystems: debootstrap minbase plus PACKAGES and the current updates and
@@ -131,7 +145,7 @@ make_rootfs() { # TARBALL PACKAGES...
     tail -n 20 "${tarball%.tar}.log" >&2
     die "debootstrap failed"
   fi
-  # Point releases lag behind: apply bookworm-updates and bookworm-security, same mirrors as the host.
+  # Point releases lag behind: apply $DEBIAN_SUITE-updates and -security, same mirrors as the host.
   : >"$root/etc/apt/sources.list"
   cat >"$root/etc/apt/sources.list.d/debian.sources" <<EOF
 Types: deb
@@ -265,14 +279,27 @@ build_coredns() {
 
 # ---------------------------------------------------------------------------------------------
 # postgres: Debian's PostgreSQL laid out like the official image (see postgres/docker-entrypoint.sh).
-inputs_postgres() {
-  rootfs_key "${POSTGRES_PACKAGES[@]}"
+# One recipe, postgres_image SUITE MAJOR, for $POSTGRES_MAJOR from bookworm and, for version-skew
+# tests, $POSTGRES_SKEW_MAJOR from $POSTGRES_SKEW_SUITE (Debian has one major per suite, so the root
+# filesystems' names, postgres-SUITE-KEY, stay apart).
+postgres_inputs() { # SUITE MAJOR
+  local DEBIAN_SUITE DEBIAN_MIRROR DEBIAN_SECURITY_MIRROR
+  debian_mirrors "$1"
+  rootfs_key "postgresql-$2" "${POSTGRES_PACKAGES[@]}"
   # Content only: the checkout's location must not make a new image.
   sha256sum <"$IMAGES_SRC/postgres/docker-entrypoint.sh"
+  declare -f postgres_image
 }
-build_postgres() {
-  local pg=$POSTGRES_MAJOR uid gid version file
-  debian_rootfs postgres "${POSTGRES_PACKAGES[@]}"
+inputs_postgres() { postgres_inputs "$DEBIAN_SUITE" "$POSTGRES_MAJOR"; }
+build_postgres() { postgres_image "$DEBIAN_SUITE" "$POSTGRES_MAJOR" "$POSTGRES_TAG" "$1"; }
+inputs_postgres_skew() { postgres_inputs "$POSTGRES_SKEW_SUITE" "$POSTGRES_SKEW_MAJOR"; }
+build_postgres_skew() { postgres_image "$POSTGRES_SKEW_SUITE" "$POSTGRES_SKEW_MAJOR" "$POSTGRES_SKEW_TAG" "$1"; }
+
+postgres_image() { # SUITE MAJOR TAG ARCHIVE
+  local pg=$2 tag=$3 out=$4 uid gid version file llvm
+  local DEBIAN_SUITE DEBIAN_MIRROR DEBIAN_SECURITY_MIRROR
+  debian_mirrors "$1"
+  debian_rootfs postgres "postgresql-$pg" "${POSTGRES_PACKAGES[@]}"
   new_container
   unpack_rootfs "$ROOTFS_TARBALL"
 
@@ -303,10 +330,17 @@ build_postgres() {
 
   # JIT compilation needs LLVM (~130 MB with z3). Without llvmjit.so postgres just runs queries
   # without JIT (pg_jit_available() = false). The package records stay, so apt still works.
+  # The packages are whichever libllvmN and libz3-N the suite's PostgreSQL pulled in.
   rm -rf "$MNT/usr/lib/postgresql/$pg/lib/llvmjit"* "$MNT/usr/lib/postgresql/$pg/lib/bitcode"
-  for file in $(in_root dpkg-query -L libllvm14 libz3-4 2>/dev/null); do
-    if [ -f "$MNT$file" ] || [ -L "$MNT$file" ]; then rm -f "$MNT$file"; fi
-  done
+  # shellcheck disable=SC2016 # a dpkg-query format, not a shell expansion
+  mapfile -t llvm < <(in_root dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' 'libllvm*' 'libz3-*' 2>/dev/null |
+    awk '$1 == "ii" { print $2 }')
+  if [ ${#llvm[@]} -gt 0 ]; then
+    echo "postgres $pg: no JIT, removing the files of ${llvm[*]}"
+    for file in $(in_root dpkg-query -L "${llvm[@]}"); do
+      if [ -f "$MNT$file" ] || [ -L "$MNT$file" ]; then rm -f "$MNT$file"; fi
+    done
+  fi
 
   slim_debian
   mkdir -p "$MNT/run/postgresql" "$MNT/var/lib/postgresql/data" "$MNT/docker-entrypoint-initdb.d"
@@ -323,7 +357,7 @@ build_postgres() {
     --env PGDATA=/var/lib/postgresql/data --volume /var/lib/postgresql/data \
     --entrypoint '["docker-entrypoint.sh"]' --cmd '["postgres"]' \
     --stop-signal SIGINT --port 5432/tcp "$CTR"
-  finish_image "$POSTGRES_TAG" "$1"
+  finish_image "$tag" "$out"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -387,15 +421,16 @@ build_operator() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# build NAME: rebuilds $IMAGE_DIR/NAME.oci.tar unless the hash of its inputs is unchanged.
+# build NAME [RECIPE]: rebuilds $IMAGE_DIR/NAME.oci.tar unless the hash of its inputs is unchanged.
+# RECIPE (default NAME) names the functions inputs_RECIPE and build_RECIPE and the tag RECIPE_TAG.
 build() {
-  local name=$1 out=$IMAGE_DIR/$1.oci.tar start=$SECONDS inputs hash
-  inputs=$("inputs_$name")
+  local name=$1 recipe=${2:-$1} out=$IMAGE_DIR/$1.oci.tar start=$SECONDS inputs hash
+  inputs=$("inputs_$recipe")
   # The recipe is an input too: a changed build function, helper or entrypoint rebuilds.
   hash=$({
     echo "$inputs"
-    declare -f "build_$name" new_container in_root unpack_rootfs slim_debian finish_image
-    declare -p "${name^^}_TAG"
+    declare -f "build_$recipe" new_container in_root unpack_rootfs slim_debian finish_image
+    declare -p "${recipe^^}_TAG"
   } | sha256sum | cut -d' ' -f1)
   if [ -f "$out" ] && [ "$(cat "$out.inputs" 2>/dev/null)" = "$hash" ]; then
     echo "$name: up to date ($out, $((SECONDS - start))s)"
@@ -403,7 +438,7 @@ build() {
   fi
   log "building $name"
   rm -f "$out.inputs"
-  "build_$name" "$out.tmp"
+  "build_$recipe" "$out.tmp"
   mv "$out.tmp" "$out"
   echo "$hash" >"$out.inputs"
   echo "$name: built in $((SECONDS - start))s ($out, $(du -h "$out" | cut -f1))"
@@ -419,9 +454,11 @@ if ! flock -n 9; then
 fi
 case ${1:-all} in
   pause | postgres | coredns | operator) build "$1" ;;
+  "$POSTGRES_SKEW_IMAGE") build "$1" postgres_skew ;;
   all)
     build pause
     build postgres
+    build "$POSTGRES_SKEW_IMAGE" postgres_skew
     build coredns
     if [ -d "$OPERATOR_APP_DIR" ]; then
       build operator
@@ -429,5 +466,5 @@ case ${1:-all} in
       echo "operator: skipped, $OPERATOR_APP_DIR does not exist"
     fi
     ;;
-  *) die "usage: $0 [pause|postgres|coredns|operator|all]" ;;
+  *) die "usage: $0 [pause|postgres|$POSTGRES_SKEW_IMAGE|coredns|operator|all]" ;;
 esac
