@@ -1,5 +1,7 @@
 package io.pgmigration.operator.copy;
 
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +27,15 @@ public final class CopyContract {
   public static final int EXIT_WILL_FAIL_AGAIN = 3;
 
   private CopyContract() {}
+
+  /**
+   * pg_dump's and pg_restore's options for {@code ownership}: none when owners and grants are kept,
+   * else {@code --no-owner --no-privileges}. The copy's scripts, the rehearsal and the schema
+   * verification all use these.
+   */
+  public static List<String> dumpOptions(Ownership ownership) {
+    return ownership.keepsOwners() ? List.of() : List.of("--no-owner", "--no-privileges");
+  }
 
   /** What one run of the program does; its argument is the lower-case name. */
   public enum Mode {
@@ -76,6 +87,9 @@ public final class CopyContract {
 
     /** How many pods share the copy. */
     public static final String WORKER_COUNT = "WORKER_COUNT";
+
+    /** Who owns the copied objects: a {@link Ownership} name; Preserve when unset. */
+    public static final String OWNERSHIP = "OWNERSHIP";
 
     /** A writable directory for the post-data dump. */
     public static final String WORK_DIR = "WORK_DIR";

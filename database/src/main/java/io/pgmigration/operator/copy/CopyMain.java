@@ -1,5 +1,6 @@
 package io.pgmigration.operator.copy;
 
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.copy.CopyContract.Env;
 import io.pgmigration.operator.copy.CopyContract.Mode;
 import io.pgmigration.operator.secrets.PostgresUri;
@@ -14,6 +15,7 @@ import java.util.Map;
  * <pre>
  * SOURCE_URL=… DESTINATION_URL=… [WORKERS=2] [JOBS=2] [CHUNK_MB=256] [BUILD_MB=256]
  *   [JOB_COMPLETION_INDEX=0] [WORKER_COUNT=1] [WORK_DIR=/work]
+ *   [OWNERSHIP=Preserve|CreateRoles|DestinationUser]
  *   java … CopyMain job|schema|vacuum
  * </pre>
  *
@@ -41,8 +43,8 @@ public final class CopyMain {
     try {
       switch (mode) {
         case JOB -> report(pod(source, destination).run(options()), start);
-        case SCHEMA -> pod(source, destination).script("schema.sh");
-        case VACUUM -> pod(source, destination).script("vacuum.sh");
+        case SCHEMA -> pod(source, destination).wholeSchema();
+        case VACUUM -> pod(source, destination).script("vacuum.sh", Map.of());
       }
     } catch (Exception e) {
       // The last lines of the log end up in the migration's status: say what failed, briefly.
@@ -59,7 +61,15 @@ public final class CopyMain {
   private static CopyPod pod(PostgresUri source, PostgresUri destination) {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putIfAbsent(Env.JOBS, Integer.toString(number(Env.WORKERS, 2)));
-    return new CopyPod(source, destination, env, CopyMain::log);
+    String ownership = System.getenv(Env.OWNERSHIP);
+    return new CopyPod(
+        source,
+        destination,
+        ownership == null || ownership.isBlank()
+            ? Ownership.Preserve
+            : Ownership.valueOf(ownership.trim()),
+        env,
+        CopyMain::log);
   }
 
   private static DataCopy.Options options() {

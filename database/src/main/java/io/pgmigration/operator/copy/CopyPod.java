@@ -1,15 +1,22 @@
 package io.pgmigration.operator.copy;
 
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.copy.CopyContract.Bookkeeping;
 import io.pgmigration.operator.db.DatabaseProbe;
+import io.pgmigration.operator.db.Roles;
+import io.pgmigration.operator.db.SchemaDump;
 import io.pgmigration.operator.secrets.PostgresUri;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -31,20 +38,27 @@ import java.util.function.Consumer;
  * A pod started again after a failure repeats nothing that is marked done.
  */
 public final class CopyPod {
+  private final PostgresUri source;
   private final PostgresUri destination;
+  private final Ownership ownership;
   private final DataCopy copy;
   private final Consumer<String> log;
   private final Map<String, String> environment;
 
   /**
+   * @param ownership whether objects keep their owners and grants, and whether missing roles are
+   *     created first
    * @param environment the scripts' environment: SOURCE_URL and DESTINATION_URL, JOBS, WORK_DIR
    */
   public CopyPod(
       PostgresUri source,
       PostgresUri destination,
+      Ownership ownership,
       Map<String, String> environment,
       Consumer<String> log) {
+    this.source = source;
     this.destination = destination;
+    this.ownership = ownership;
     this.copy = new DataCopy(source, destination, log);
     this.log = log;
     this.environment = environment;
@@ -59,14 +73,66 @@ public final class CopyPod {
     return result;
   }
 
-  private void schema() throws Exception {
+  /** The schema step: restores pg_dump's pre-data section unless another pod has. */
+  void schema() throws Exception {
     try (Connection d = connect()) {
       lock(d, Bookkeeping.LOCK_SCHEMA);
       if (marked(d, "schema")) {
         log.accept("the schema is already restored");
       } else {
-        script("pre-data.sh");
+        restore("pre-data.sh", List.of("--section=pre-data"));
       }
+    }
+  }
+
+  /** The Streaming method's schema, with the roles it needs created first when asked. */
+  public void wholeSchema() throws Exception {
+    restore("schema.sh", List.of("--schema-only", "--no-subscriptions"));
+  }
+
+  /**
+   * Runs {@code step} on the schema pg_dump writes with {@code options}, in the order the rehearsal
+   * tried ({@link SchemaDump#script}), after the roles the copy creates. The script goes through a
+   * file only this pod's user may read, since the roles' statements may hold password verifiers; it
+   * is deleted once restored.
+   */
+  private void restore(String step, List<String> options) throws Exception {
+    Path dir = Path.of(environment.getOrDefault(CopyContract.Env.WORK_DIR, "/work"));
+    Path file = dir.resolve("schema.sql");
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(file, roles() + SchemaDump.script(source, options, ownership));
+      script(step, Map.of("PGMO_SCHEMA_FILE", file.toString()));
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /**
+   * The statements that create the roles missing on the destination, when the spec asks for them;
+   * they run in the schema's transaction.
+   */
+  private String roles() throws SQLException {
+    if (ownership != Ownership.CreateRoles) {
+      return "";
+    }
+    try (Connection s = DatabaseProbe.connect(source);
+        Connection d = connect()) {
+      Roles.Creation plan = Roles.plan(s, d);
+      if (!plan.created().isEmpty()) {
+        log.accept(
+            "creating "
+                + plan.created().size()
+                + " role(s) on the destination: "
+                + String.join(", ", plan.created())
+                + (plan.withoutLogin().isEmpty()
+                    ? ""
+                    : "; without LOGIN, since their passwords cannot be read on the source: "
+                        + String.join(", ", plan.withoutLogin())));
+      }
+      return plan.sql();
     }
   }
 
@@ -95,7 +161,7 @@ public final class CopyPod {
                 + " constraints");
         return;
       }
-      script("post-data.sh");
+      script("post-data.sh", Map.of());
     }
   }
 
@@ -103,7 +169,7 @@ public final class CopyPod {
    * Runs one of the Job's shell steps, which ship with this class, with the pod's environment; its
    * output goes to the pod's log.
    */
-  void script(String name) throws IOException, InterruptedException {
+  void script(String name, Map<String, String> more) throws IOException, InterruptedException {
     String text;
     try (InputStream in = CopyPod.class.getResourceAsStream(name)) {
       if (in == null) {
@@ -114,6 +180,9 @@ public final class CopyPod {
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", text).inheritIO();
     pb.environment().putAll(environment);
     pb.environment().putAll(Bookkeeping.scriptEnvironment());
+    pb.environment()
+        .put("PGMO_DUMP_OPTIONS", String.join(" ", CopyContract.dumpOptions(ownership)));
+    pb.environment().putAll(more);
     int exit = pb.start().waitFor();
     if (exit != 0) {
       throw new CopyFailure.StepFailed(name, exit);

@@ -1,5 +1,6 @@
 package io.pgmigration.operator.db;
 
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification.Mismatch;
@@ -24,9 +25,10 @@ import java.util.Properties;
 public final class CopyVerifier {
   private CopyVerifier() {}
 
-  /** Compares the two databases. */
+  /** Compares the two databases; their schemas with owners and grants when the copy keeps them. */
   public static PostgresMigrationStatus.Verification compare(
-      PostgresUri source, PostgresUri destination, VerificationMode mode) throws SQLException {
+      PostgresUri source, PostgresUri destination, VerificationMode mode, Ownership ownership)
+      throws SQLException {
     // A large table is read for as long as it takes: no socket timeout.
     Properties unbounded = new Properties();
     unbounded.setProperty("socketTimeout", "0");
@@ -53,7 +55,7 @@ public final class CopyVerifier {
                 "large objects",
                 objects + " on the source, " + destinationObjects + " on the destination"));
       }
-      SchemaComparison.Result schema = SchemaComparison.compare(source, destination);
+      SchemaComparison.Result schema = SchemaComparison.compare(source, destination, ownership);
       mismatches.addAll(schema.mismatches());
       PostgresMigrationStatus.Verification result = new PostgresMigrationStatus.Verification();
       result.schemaObjectsCompared = schema.compared();

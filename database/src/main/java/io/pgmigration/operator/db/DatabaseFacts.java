@@ -27,6 +27,7 @@ import java.util.Map;
  * @param unloggedTables user tables that are UNLOGGED
  * @param subscriptions logical replication subscriptions of this database
  * @param text how the database stores and sorts text
+ * @param roles the roles its objects name, the server's roles, and the user's rights over them
  */
 public record DatabaseFacts(
     int serverVersionNum,
@@ -48,7 +49,8 @@ public record DatabaseFacts(
     long largeObjects,
     List<String> unloggedTables,
     List<String> subscriptions,
-    TextRules text) {
+    TextRules text,
+    Roles.Facts roles) {
 
   /**
    * How a database stores and sorts text.

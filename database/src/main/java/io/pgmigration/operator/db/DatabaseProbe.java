@@ -120,7 +120,8 @@ public final class DatabaseProbe {
                 new DatabaseFacts.TextRules(
                     one(s, "SELECT pg_encoding_to_char(encoding) FROM pg_database" + THIS_DATABASE),
                     one(s, "SELECT datcollate FROM pg_database" + THIS_DATABASE),
-                    one(s, "SELECT datctype FROM pg_database" + THIS_DATABASE)));
+                    one(s, "SELECT datctype FROM pg_database" + THIS_DATABASE)),
+                Roles.read(s));
         return facts;
       }
     }

@@ -8,6 +8,7 @@ import static io.pgmigration.operator.db.CheckResults.passed;
 import static io.pgmigration.operator.db.CheckResults.warning;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
@@ -45,6 +46,9 @@ public final class PreparationChecks {
   public static final String REHEARSAL = "Rehearsal";
   public static final String ENCODING = "Encoding";
   public static final String COLLATION = "Collation";
+  public static final String CLIENT_TOOLS = "ClientTools";
+  public static final String ROLES = "Roles";
+  public static final String ROLE_MEMBERSHIP = "RoleMembership";
 
   private PreparationChecks() {}
 
@@ -85,9 +89,13 @@ public final class PreparationChecks {
    * @param missingWorkloads "StatefulSet foo" for every referenced or selected workload not found
    * @param ownReplication the name of this migration's own Streaming replication when it has set
    *     one up, else null: what it copied into the destination is not someone else's data
+   * @param clientTools the version of the pg_dump the rehearsal, the verification and the copy run,
+   *     e.g. "15.14", or null when it could not be run
    */
   public record Inputs(
       Method method,
+      Ownership ownership,
+      String clientTools,
       String sourceSecretRef,
       Found<PostgresUri> source,
       String destinationSecretRef,
@@ -108,17 +116,16 @@ public final class PreparationChecks {
     DatabaseFacts src = in.sourceFacts().ok() ? in.sourceFacts().value() : null;
     DatabaseFacts dst = in.destinationFacts().ok() ? in.destinationFacts().value() : null;
     destinationEmpty(out, in, dst);
+    VersionChecks.evaluate(out, src, dst, in.clientTools());
     if (src == null || dst == null) {
       String why =
           "not run: " + (src == null ? "the source" : "the destination") + " is not reachable";
-      for (String name : List.of(SERVER_VERSION, EXTENSIONS)) {
-        out.add(error(name, Severity.Blocking, why));
-      }
+      out.add(error(EXTENSIONS, Severity.Blocking, why));
     } else {
-      out.add(serverVersion(src, dst));
       out.add(extensions(src, dst));
     }
     TextChecks.evaluate(out, src, dst);
+    RoleChecks.evaluate(out, in.ownership(), src, dst);
     capacity(out, src, in.destinationCapacityBytes());
     out.add(
         in.missingWorkloads().isEmpty()
@@ -166,28 +173,6 @@ public final class PreparationChecks {
                   + " after making sure nothing in them is needed. The operator never deletes"
                   + " data on the destination."));
     }
-  }
-
-  /** ServerVersion: the destination is of the source's major version or newer. */
-  private static CheckResult serverVersion(DatabaseFacts src, DatabaseFacts dst) {
-    return dst.majorVersion() >= src.majorVersion()
-        ? passed(
-            SERVER_VERSION,
-            Severity.Blocking,
-            "destination runs PostgreSQL "
-                + dst.serverVersion()
-                + ", source "
-                + src.serverVersion())
-        : failed(
-            SERVER_VERSION,
-            Severity.Blocking,
-            "destination runs PostgreSQL "
-                + dst.serverVersion()
-                + ", older than the source's "
-                + src.serverVersion(),
-            "Use a destination server of major version "
-                + src.majorVersion()
-                + " or newer; PostgreSQL cannot restore into an older major version.");
   }
 
   /** Extensions: every extension the source uses is available on the destination. */

@@ -1,5 +1,6 @@
 package io.pgmigration.operator.db;
 
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
 import io.pgmigration.operator.copy.CopyFailure;
@@ -60,18 +61,19 @@ public final class Rehearsal {
   record Failure(String object, String error, String sqlState) {}
 
   /**
-   * Rehearses copying {@code source} into {@code destination}, within {@code budget}.
+   * Rehearses copying {@code source} into {@code destination}, within {@code budget}, with owners
+   * and grants as {@code ownership} has the copy restore them (and the roles it creates first).
    *
    * @return one passed check, or one blocking check per failure; an Error check when the rehearsal
    *     could not run or did not finish in time
    */
   public static List<CheckResult> run(
-      PostgresUri source, PostgresUri destination, Duration budget) {
+      PostgresUri source, PostgresUri destination, Ownership ownership, Duration budget) {
     Instant began = Instant.now();
     Instant deadline = began.plus(budget);
     try {
-      String preData = SchemaDump.section(source, "pre-data", deadline);
-      String postData = SchemaDump.section(source, "post-data", deadline);
+      String preData = SchemaDump.section(source, "pre-data", ownership, deadline);
+      String postData = SchemaDump.section(source, "post-data", ownership, deadline);
       List<Failure> failures = new ArrayList<>();
       int objects;
       int tables;
@@ -82,7 +84,15 @@ public final class Rehearsal {
         dst.setAutoCommit(false);
         try {
           timeout(dst, deadline);
-          objects = apply(dst, SchemaDump.entries(preData), failures, deadline);
+          List<SchemaDump.Entry> first = new ArrayList<>();
+          if (ownership == Ownership.CreateRoles) {
+            String roles = Roles.plan(src, dst).sql();
+            if (!roles.isEmpty()) {
+              first.add(new SchemaDump.Entry("the roles the copy creates", roles, false));
+            }
+          }
+          first.addAll(SchemaDump.restoreOrder(SchemaDump.entries(preData)));
+          objects = apply(dst, first, failures, deadline);
           List<TableInfo> all = SourceCatalog.tables(src);
           tables = all.size();
           receive(dst, all, failures, deadline);

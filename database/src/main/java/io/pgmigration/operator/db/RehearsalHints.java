@@ -11,6 +11,16 @@ final class RehearsalHints {
           + " on the destination (or use an image that has it), or drop the object from the"
           + " source if it is unused.";
     }
+    if (state.equals("42501") && error.contains("permission denied for schema")) {
+      return "Giving the object to its owner needs that owner to have CREATE on the schema, and the"
+          + " schema's grants are restored only after its objects: on the destination, GRANT"
+          + " CREATE ON SCHEMA to the owning role first, migrate as a superuser, or set"
+          + " spec.ownership: DestinationUser.";
+    }
+    if (state.equals("42501") && error.contains("must be member of role")) {
+      return "The destination's user may not give objects to this role: GRANT the role to it on"
+          + " the destination, migrate as a superuser, or set spec.ownership: DestinationUser.";
+    }
     if (state.equals("42501")) {
       return "The destination's user may not create this object: migrate with a destination user"
           + " that may (a C function needs a superuser), or drop the object from the source if it"
@@ -18,7 +28,7 @@ final class RehearsalHints {
     }
     if (state.equals("42704") && error.contains("role")) {
       return "A role the source's objects name does not exist on the destination: create it there"
-          + " first.";
+          + " first, or set spec.ownership: CreateRoles to have the copy create it.";
     }
     if (error.contains("extension") || state.equals("0A000") && error.contains("version")) {
       return "The destination does not offer this extension, or this version of it: install it"

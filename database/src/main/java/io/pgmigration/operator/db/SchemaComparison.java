@@ -1,5 +1,6 @@
 package io.pgmigration.operator.db;
 
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification.Mismatch;
 import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.SQLException;
@@ -12,9 +13,9 @@ import java.util.Map;
 
 /**
  * The schemas of both sides compared object by object, as the copy restores them: pg_dump's
- * schema-only output of each ({@code --no-owner --no-privileges}, since the copy does not carry
- * ownership and grants), cut into its entries. An object missing on either side, or defined
- * differently, is a mismatch that names it.
+ * schema-only output of each (with owners and grants when the copy keeps them, else {@code
+ * --no-owner --no-privileges}), cut into its entries. An object missing on either side, or defined
+ * differently (its owner and grants included), is a mismatch that names it.
  */
 final class SchemaComparison {
   /** How long both dumps together may take; they run while the app is in maintenance. */
@@ -26,10 +27,13 @@ final class SchemaComparison {
   record Result(List<Mismatch> mismatches, int compared) {}
 
   /** Compares the schemas of {@code source} and {@code destination}. */
-  static Result compare(PostgresUri source, PostgresUri destination) throws SQLException {
+  static Result compare(PostgresUri source, PostgresUri destination, Ownership ownership)
+      throws SQLException {
     Instant deadline = Instant.now().plus(BUDGET);
     BothSides.Pair<Map<String, String>> objects =
-        BothSides.read(() -> objects(source, deadline), () -> objects(destination, deadline));
+        BothSides.read(
+            () -> objects(source, ownership, deadline),
+            () -> objects(destination, ownership, deadline));
     Map<String, String> theirs = objects.source();
     Map<String, String> mine = objects.destination();
     List<Mismatch> out = new ArrayList<>();
@@ -51,11 +55,12 @@ final class SchemaComparison {
   }
 
   /** Every object of {@code database}'s schema and its definition. */
-  private static Map<String, String> objects(PostgresUri database, Instant deadline)
-      throws SQLException {
+  private static Map<String, String> objects(
+      PostgresUri database, Ownership ownership, Instant deadline) throws SQLException {
     try {
       Map<String, String> out = new LinkedHashMap<>();
-      for (SchemaDump.Entry e : SchemaDump.entries(SchemaDump.schema(database, deadline))) {
+      for (SchemaDump.Entry e :
+          SchemaDump.entries(SchemaDump.schema(database, ownership, deadline))) {
         if (!e.settings()) {
           // The same object may have several entries (a comment, say): keep them apart.
           String key = e.object();

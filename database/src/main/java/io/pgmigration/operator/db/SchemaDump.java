@@ -1,5 +1,7 @@
 package io.pgmigration.operator.db;
 
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
+import io.pgmigration.operator.copy.CopyContract;
 import io.pgmigration.operator.secrets.PostgresUri;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +16,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A section of the source's schema as pg_dump writes it for the copy ({@code --no-owner
- * --no-privileges}, as the copy Job restores it), cut into its entries: pg_dump heads each object
- * with a {@code -- Name: …; Type: …; Schema: …} comment. The password reaches pg_dump through its
- * environment, never its arguments.
+ * A section of the source's schema as pg_dump writes it for the copy (with owners and grants, or
+ * {@code --no-owner --no-privileges}, as {@link Ownership} has the copy Job restore it), cut into
+ * its entries: pg_dump heads each object with a {@code -- Name: …; Type: …; Schema: …} comment. The
+ * password reaches pg_dump through its environment, never its arguments.
  */
-final class SchemaDump {
+public final class SchemaDump {
   private static final Pattern HEADER =
       Pattern.compile("(?m)^-- (?:Data for )?Name: (.*?); Type: (.*?); Schema: (.*?);.*$");
 
@@ -45,24 +47,84 @@ final class SchemaDump {
   }
 
   /** pg_dump's {@code section} of {@code source}'s schema, as text. */
-  static String section(PostgresUri source, String section, Instant deadline)
+  static String section(PostgresUri source, String section, Ownership ownership, Instant deadline)
       throws SQLException, TimedOut {
-    return dump(source, "--section=" + section, deadline);
+    List<String> what = new ArrayList<>(List.of("--section=" + section));
+    what.addAll(CopyContract.dumpOptions(ownership));
+    return dump(source, what, deadline);
+  }
+
+  /**
+   * What the copy restores of {@code source}'s schema, as one script: pg_dump with {@code options}
+   * (e.g. {@code --section=pre-data}), the entries in {@link #restoreOrder}, without psql's
+   * meta-commands. The copy Job runs it; the rehearsal runs the same entries one by one.
+   */
+  public static String script(PostgresUri source, List<String> options, Ownership ownership)
+      throws SQLException {
+    List<String> what = new ArrayList<>(options);
+    what.addAll(CopyContract.dumpOptions(ownership));
+    try {
+      StringBuilder out = new StringBuilder();
+      for (Entry e : restoreOrder(entries(dump(source, what, Instant.now().plus(COPY_BUDGET))))) {
+        out.append(e.sql()).append("\n\n");
+      }
+      return out.toString();
+    } catch (TimedOut e) {
+      throw new SQLException(e.getMessage(), "57014", e);
+    }
+  }
+
+  /** How long pg_dump may take for the copy; the Job's own deadline bounds it too. */
+  private static final Duration COPY_BUDGET = Duration.ofHours(6);
+
+  /**
+   * The entries in the order the copy restores them: pg_dump's, except that the schemas' grants
+   * come right after the last schema instead of at the end. Giving an object to a role that does
+   * not own its schema needs that role to have CREATE on it, which only those grants give it,
+   * unless the restoring user is a superuser.
+   */
+  static List<Entry> restoreOrder(List<Entry> entries) {
+    List<Entry> grants =
+        entries.stream().filter(e -> e.object().startsWith("ACL SCHEMA ")).toList();
+    if (grants.isEmpty()) {
+      return entries;
+    }
+    int lastSchema = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).object().startsWith("SCHEMA ") || entries.get(i).settings()) {
+        lastSchema = i;
+      }
+    }
+    List<Entry> out = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (!grants.contains(entries.get(i))) {
+        out.add(entries.get(i));
+      }
+      if (i == lastSchema) {
+        out.addAll(grants);
+      }
+    }
+    return out;
   }
 
   /** The whole schema of {@code database}, as the copy restores it, as text. */
-  static String schema(PostgresUri database, Instant deadline) throws SQLException, TimedOut {
-    return dump(database, "--schema-only", deadline);
+  static String schema(PostgresUri database, Ownership ownership, Instant deadline)
+      throws SQLException, TimedOut {
+    List<String> what = new ArrayList<>(List.of("--schema-only"));
+    what.addAll(CopyContract.dumpOptions(ownership));
+    return dump(database, what, deadline);
   }
 
-  private static String dump(PostgresUri source, String what, Instant deadline)
+  private static String dump(PostgresUri source, List<String> options, Instant deadline)
       throws SQLException, TimedOut {
     PostgresUri noPassword =
         new PostgresUri(
             source.host(), source.port(), source.database(), source.user(), null, source.params());
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            "pg_dump", what, "--no-owner", "--no-privileges", "--dbname=" + noPassword.conninfo());
+    String what = String.join(" ", options);
+    List<String> command = new ArrayList<>(List.of("pg_dump"));
+    command.addAll(options);
+    command.add("--dbname=" + noPassword.conninfo());
+    ProcessBuilder pb = new ProcessBuilder(command);
     if (source.password() != null) {
       pb.environment().put("PGPASSWORD", source.password());
     }

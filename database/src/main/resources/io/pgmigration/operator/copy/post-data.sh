@@ -5,7 +5,8 @@
 # from CopyContract.Bookkeeping.
 set -euo pipefail
 work=${WORK_DIR:-/work}
-pg_dump --section=post-data --format=custom --no-owner --no-privileges \
+# shellcheck disable=SC2086 # the options are words
+pg_dump --section=post-data --format=custom ${PGMO_DUMP_OPTIONS:-} \
   --dbname="$SOURCE_URL" --file="$work/post-data.dump"
 pg_restore --list "$work/post-data.dump" > "$work/post-data.list"
 psql --dbname="$DESTINATION_URL" -qtAX -v ON_ERROR_STOP=1 -c \
@@ -16,7 +17,8 @@ awk 'FILENAME == ARGV[1] { built[$0] = 1; next }
      { line = $0; sub(/^[0-9]+; [0-9]+ [0-9]+ /, "", line); split(line, f, " ")
        if (!((f[1] " " f[2] " " f[3]) in built) && !((f[1] " " f[2] " " f[3] " " f[4]) in built)) print }' \
   "$work/built" "$work/post-data.list" > "$work/post-data.keep"
-pg_restore --exit-on-error --no-owner --no-privileges --jobs="${JOBS:-2}" \
+# shellcheck disable=SC2086 # the options are words
+pg_restore --exit-on-error ${PGMO_DUMP_OPTIONS:-} --jobs="${JOBS:-2}" \
   --use-list="$work/post-data.keep" --dbname="$DESTINATION_URL" "$work/post-data.dump"
 psql --dbname="$DESTINATION_URL" -qX -v ON_ERROR_STOP=1 -c "$PGMO_DROP_BOOKKEEPING"
 echo "indexes and constraints (post-data) restored; $(wc -l < "$work/built") built during the copy"

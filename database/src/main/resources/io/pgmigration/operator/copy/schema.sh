@@ -3,8 +3,9 @@
 # rows into it. Primary keys must be there first: the destination applies each replicated UPDATE
 # and DELETE by looking its row up through them. Sequence values and materialized view contents
 # are not schema; they are brought over at the switch-over. Subscriptions of the source are left
-# out: one restored on the destination would start replicating from somewhere else.
+# out: one restored on the destination would start replicating from somewhere else. CopyPod
+# writes the schema to PGMO_SCHEMA_FILE, after the roles the copy creates first if asked.
 set -euo pipefail
-pg_dump --schema-only --no-owner --no-privileges --no-subscriptions --dbname="$SOURCE_URL" \
-  | psql --dbname="$DESTINATION_URL" -qX -v ON_ERROR_STOP=1 --single-transaction -f - >/dev/null
+psql --dbname="$DESTINATION_URL" -qX -v ON_ERROR_STOP=1 --single-transaction \
+  -f "$PGMO_SCHEMA_FILE" >/dev/null
 echo "schema restored"

@@ -45,6 +45,7 @@ class CopyPodIT {
             new CopyPod(
                 PostgresUri.parse(source.uri()),
                 PostgresUri.parse(destination.uri()),
+                io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
                 Map.of(
                     "SOURCE_URL", source.uri(),
                     "DESTINATION_URL", destination.uri(),
@@ -72,7 +73,8 @@ class CopyPodIT {
           CopyVerifier.compare(
               PostgresUri.parse(source.uri()),
               PostgresUri.parse(destination.uri()),
-              VerificationMode.Checksums);
+              VerificationMode.Checksums,
+              io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve);
       assertThat(v.mismatches).isEmpty();
       assertThat(v.tablesCompared).isEqualTo(5);
       assertThat(v.sequencesCompared).isEqualTo(5);

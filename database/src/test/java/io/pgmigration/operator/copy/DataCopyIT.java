@@ -3,6 +3,7 @@ package io.pgmigration.operator.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.db.CopyVerifier;
@@ -176,7 +177,8 @@ class DataCopyIT {
           "CREATE POLICY theirs ON hidden USING (owner_name = current_user)",
           "GRANT SELECT ON hidden TO app",
           "INSERT INTO hidden SELECT g, 'postgres' FROM generate_series(1, 10) g");
-      shell(step("pre-data.sh"), source, destination);
+      // Given to the copy's user, so the schema restores and the rows are what is tested.
+      restoreSchema(source, destination, Ownership.DestinationUser);
       DataCopy copy = new DataCopy(uri(source), uri(destination), line -> {});
       assertThatThrownBy(() -> copy.run(new DataCopy.Options(1, 64 << 10, 0, 1, -1)))
           .hasStackTraceContaining("row-level security");
@@ -184,11 +186,47 @@ class DataCopyIT {
   }
 
   private static void prepare(PostgresServer source, PostgresServer destination) throws Exception {
+    // Two more roles, on both servers: one owns objects, one holds grants and a policy.
+    for (PostgresServer server : List.of(source, destination)) {
+      server.superuser(
+          "postgres",
+          "CREATE ROLE ledger NOLOGIN",
+          "CREATE ROLE auditor NOLOGIN",
+          "GRANT ledger TO app");
+    }
+    // The new owner needs CREATE on the schema: the destination's user is no superuser, and the
+    // schema's grants come after its objects in pg_dump's order.
+    for (PostgresServer server : List.of(source, destination)) {
+      server.superuser("app", "GRANT CREATE ON SCHEMA public TO ledger");
+    }
     source.superuser("app", "CREATE EXTENSION citext");
     source.app(TRICKY.replace("CREATE EXTENSION citext;", ""));
+    source.app(
+        "ALTER TABLE wide OWNER TO ledger",
+        "ALTER FUNCTION audit_typed() OWNER TO ledger",
+        "GRANT SELECT ON typed TO auditor",
+        "GRANT UPDATE (note) ON serial_owned TO auditor",
+        "CREATE POLICY audited ON secured FOR SELECT TO auditor USING (true)",
+        "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO auditor");
     // The source is fenced while it is copied: everything must work read-only.
     source.superuser("postgres", "ALTER DATABASE app SET default_transaction_read_only = on");
-    shell(step("pre-data.sh"), source, destination);
+    restoreSchema(source, destination, Ownership.Preserve);
+  }
+
+  /** The copy's schema step, as a copy pod runs it. */
+  private static void restoreSchema(
+      PostgresServer source, PostgresServer destination, Ownership ownership) throws Exception {
+    java.nio.file.Path work = java.nio.file.Files.createTempDirectory("pgmo-copy-");
+    new CopyPod(
+            uri(source),
+            uri(destination),
+            ownership,
+            java.util.Map.of(
+                CopyContract.Env.SOURCE_URL, source.uri(),
+                CopyContract.Env.DESTINATION_URL, destination.uri(),
+                CopyContract.Env.WORK_DIR, work.toString()),
+            line -> {})
+        .schema();
   }
 
   /** A step of the copy Job, as its container runs it. */
@@ -219,15 +257,16 @@ class DataCopyIT {
 
   private static void assertSameDatabase(PostgresServer source, PostgresServer destination)
       throws Exception {
+    // Owners and grants included: the copy keeps them.
     String schemaSource =
-        shell("pg_dump --schema-only --no-owner --dbname=\"$SOURCE_URL\"", source, destination);
+        shell("pg_dump --schema-only --dbname=\"$SOURCE_URL\"", source, destination);
     String schemaDestination =
-        shell(
-            "pg_dump --schema-only --no-owner --dbname=\"$DESTINATION_URL\"", source, destination);
+        shell("pg_dump --schema-only --dbname=\"$DESTINATION_URL\"", source, destination);
     // pg_dump fences its output with \restrict and a random key per dump; the rest must match.
     assertThat(withoutRestrictKeys(schemaDestination)).isEqualTo(withoutRestrictKeys(schemaSource));
     PostgresMigrationStatus.Verification v =
-        CopyVerifier.compare(uri(source), uri(destination), VerificationMode.Checksums);
+        CopyVerifier.compare(
+            uri(source), uri(destination), VerificationMode.Checksums, Ownership.Preserve);
     assertThat(v.mismatches).isEmpty();
     assertThat(v.tablesCompared).isGreaterThanOrEqualTo(20);
     String los =
@@ -270,6 +309,8 @@ class DataCopyIT {
     // The environment CopyPod gives its steps.
     pb.environment().putAll(CopyContract.Bookkeeping.scriptEnvironment());
     pb.environment().put(CopyContract.Env.WORK_DIR, work.toString());
+    pb.environment()
+        .put("PGMO_DUMP_OPTIONS", String.join(" ", CopyContract.dumpOptions(Ownership.Preserve)));
     pb.environment().put(CopyContract.Env.SOURCE_URL, source.uri());
     pb.environment().put(CopyContract.Env.DESTINATION_URL, destination.uri());
     pb.environment()

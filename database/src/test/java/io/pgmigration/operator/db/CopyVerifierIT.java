@@ -43,7 +43,10 @@ class CopyVerifierIT {
   private static PostgresMigrationStatus.Verification compare(VerificationMode mode)
       throws SQLException {
     return CopyVerifier.compare(
-        PostgresUri.parse(source.uri()), PostgresUri.parse(destination.uri()), mode);
+        PostgresUri.parse(source.uri()),
+        PostgresUri.parse(destination.uri()),
+        mode,
+        io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve);
   }
 
   @Test

@@ -125,8 +125,8 @@ class LogicalReplicationIT {
           CopyVerifier.compare(
               srcUri,
               PostgresUri.parse(destination.uri()),
-              io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode
-                  .Checksums);
+              io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode.Checksums,
+              io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve);
       assertThat(verification.mismatches).isEmpty();
       assertThat(destination.query("SELECT count FROM customer_count"))
           .isEqualTo(source.query("SELECT count(*) FROM customers"));

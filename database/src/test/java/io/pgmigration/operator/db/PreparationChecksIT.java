@@ -52,6 +52,8 @@ class PreparationChecksIT {
     return PreparationChecks.evaluate(
         new PreparationChecks.Inputs(
             method,
+            io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
+            ClientTools.version(),
             "source Secret",
             s,
             "destination Secret",

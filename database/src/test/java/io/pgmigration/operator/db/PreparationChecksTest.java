@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgmigration.operator.api.v1alpha1.Checks;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
 import io.pgmigration.operator.db.PreparationChecks.AppUrl;
@@ -20,32 +21,17 @@ class PreparationChecksTest {
       PostgresUri.parse("postgres://app:pw@destination:5432/app");
 
   private static DatabaseFacts facts(String id, List<String> tables, Map<String, String> ext) {
-    return new DatabaseFacts(
-        150004,
-        "15.4",
-        id,
-        "app",
-        tables,
-        ext,
-        List.of("plpgsql", "hstore", "pg_trgm"),
-        10L << 20,
-        "replica",
-        10,
-        0,
-        10,
-        0,
-        false,
-        false,
-        List.of(),
-        0,
-        List.of(),
-        List.of(),
-        DatabaseFacts.TextRules.UTF8_C);
+    FactsBuilder f = new FactsBuilder(id);
+    f.userTables = tables;
+    f.installedExtensions = ext;
+    return f.build();
   }
 
   /** Inputs of a clean setup, each field changeable by a test. */
   private static final class In {
     Method method = Method.Snapshot;
+    Ownership ownership = Ownership.Preserve;
+    String clientTools = "15.14";
     Found<PostgresUri> source = Found.of(SRC);
     Found<DatabaseFacts> sourceFacts = Found.of(facts("1", List.of(), Map.of()));
     Found<DatabaseFacts> destinationFacts = Found.of(facts("2", List.of(), Map.of()));
@@ -63,6 +49,8 @@ class PreparationChecksTest {
     Inputs build() {
       return new Inputs(
           method,
+          ownership,
+          clientTools,
           "Secret s, key DATABASE_URL",
           source,
           "Secret d, key DATABASE_URL",
@@ -126,28 +114,7 @@ class PreparationChecksTest {
   @Test
   void anOlderDestinationIsRefused() {
     DatabaseFacts src = facts("1", List.of(), Map.of());
-    DatabaseFacts old =
-        new DatabaseFacts(
-            140010,
-            "14.10",
-            "2",
-            "app",
-            List.of(),
-            Map.of(),
-            List.of(),
-            0,
-            "replica",
-            10,
-            0,
-            10,
-            0,
-            false,
-            false,
-            List.of(),
-            0,
-            List.of(),
-            List.of(),
-            DatabaseFacts.TextRules.UTF8_C);
+    DatabaseFacts old = new FactsBuilder("2").version(140010, "14.10").build();
     assertThat(
             named(PreparationChecks.evaluate(inputs(src, old)), PreparationChecks.SERVER_VERSION)
                 .message)
@@ -157,28 +124,12 @@ class PreparationChecksTest {
   @Test
   void theMigrationsOwnReplicaIsNotSomeoneElsesData() {
     DatabaseFacts src = facts("1", List.of(), Map.of());
-    DatabaseFacts replica =
-        new DatabaseFacts(
-            150004,
-            "15.4",
-            "2",
-            "app",
-            List.of("public.orders"),
-            Map.of(),
-            List.of(),
-            0,
-            "replica",
-            10,
-            0,
-            10,
-            0,
-            true,
-            true,
-            List.of(),
-            0,
-            List.of(),
-            List.of("pgmo_1234"),
-            DatabaseFacts.TextRules.UTF8_C);
+    FactsBuilder r = new FactsBuilder("2");
+    r.userTables = List.of("public.orders");
+    r.canReplicate = true;
+    r.canSubscribe = true;
+    r.subscriptions = List.of("pgmo_1234");
+    DatabaseFacts replica = r.build();
     In in = new In().withFacts(src, replica);
     in.method = Method.Streaming;
     assertThat(named(PreparationChecks.evaluate(in.build()), PreparationChecks.DESTINATION_EMPTY))
@@ -267,38 +218,18 @@ class PreparationChecksTest {
     assertThat(PreparationChecks.mayResolveItself(checks)).isFalse();
   }
 
-  /** {@code f} with other text rules. */
-  private static DatabaseFacts withText(DatabaseFacts f, DatabaseFacts.TextRules text) {
-    return new DatabaseFacts(
-        f.serverVersionNum(),
-        f.serverVersion(),
-        f.systemIdentifier(),
-        f.database(),
-        f.userTables(),
-        f.installedExtensions(),
-        f.availableExtensions(),
-        f.databaseBytes(),
-        f.walLevel(),
-        f.maxReplicationSlots(),
-        f.usedReplicationSlots(),
-        f.maxWalSenders(),
-        f.usedWalSenders(),
-        f.canReplicate(),
-        f.canSubscribe(),
-        f.tablesWithoutReplicaIdentity(),
-        f.largeObjects(),
-        f.unloggedTables(),
-        f.subscriptions(),
-        text);
+  /** Facts with other text rules. */
+  private static DatabaseFacts withText(String id, DatabaseFacts.TextRules text) {
+    FactsBuilder f = new FactsBuilder(id);
+    f.text = text;
+    return f.build();
   }
 
   @Test
   void aDestinationEncodingThatCannotHoldTheSourcesCharactersBlocks() {
     DatabaseFacts src = facts("1", List.of(), Map.of());
     DatabaseFacts latin1 =
-        withText(
-            facts("2", List.of(), Map.of()),
-            new DatabaseFacts.TextRules("LATIN1", "C.UTF-8", "C.UTF-8"));
+        withText("2", new DatabaseFacts.TextRules("LATIN1", "C.UTF-8", "C.UTF-8"));
     CheckResult encoding = named(PreparationChecks.evaluate(inputs(src, latin1)), "Encoding");
     assertThat(encoding.blocks()).isTrue();
     assertThat(encoding.message)
@@ -306,7 +237,7 @@ class PreparationChecksTest {
     assertThat(encoding.hint).contains("ENCODING 'UTF8'");
     // Into UTF8, everything fits.
     assertThat(
-            named(PreparationChecks.evaluate(inputs(withText(src, latin1.text()), src)), "Encoding")
+            named(PreparationChecks.evaluate(inputs(withText("1", latin1.text()), src)), "Encoding")
                 .blocks())
         .isFalse();
   }
@@ -315,9 +246,7 @@ class PreparationChecksTest {
   void anotherSortOrderIsAWarning() {
     DatabaseFacts src = facts("1", List.of(), Map.of());
     DatabaseFacts german =
-        withText(
-            facts("2", List.of(), Map.of()),
-            new DatabaseFacts.TextRules("UTF8", "de_DE.UTF-8", "de_DE.UTF-8"));
+        withText("2", new DatabaseFacts.TextRules("UTF8", "de_DE.UTF-8", "de_DE.UTF-8"));
     CheckResult collation = named(PreparationChecks.evaluate(inputs(src, german)), "Collation");
     assertThat(collation.warns()).isTrue();
     assertThat(collation.blocks()).isFalse();

@@ -2,6 +2,7 @@ package io.pgmigration.operator.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
 import io.pgmigration.operator.secrets.PostgresUri;
@@ -37,7 +38,7 @@ class RehearsalIT {
         PostgresServer destination = PostgresServer.start()) {
       source.app(SCHEMA);
       List<CheckResult> checks =
-          Rehearsal.run(uri(source), uri(destination), Duration.ofMinutes(2));
+          Rehearsal.run(uri(source), uri(destination), Ownership.Preserve, Duration.ofMinutes(2));
       assertThat(checks)
           .singleElement()
           .satisfies(
@@ -70,10 +71,13 @@ class RehearsalIT {
           "ALTER FUNCTION public.tag_in(cstring) OWNER TO app",
           "CREATE FUNCTION public.stamp() RETURNS trigger LANGUAGE plpgsql AS"
               + " $$ BEGIN PERFORM public.tag_in('a=>b'); RETURN NEW; END $$",
+          "ALTER FUNCTION public.stamp() OWNER TO app",
           "CREATE TRIGGER stamped BEFORE INSERT ON orders FOR EACH ROW"
               + " EXECUTE FUNCTION public.stamp()");
       // As the app's user, the destination refuses the function before it looks for its library.
-      assertThat(Rehearsal.run(uri(source), uri(destination), Duration.ofMinutes(2)))
+      assertThat(
+              Rehearsal.run(
+                  uri(source), uri(destination), Ownership.Preserve, Duration.ofMinutes(2)))
           .singleElement()
           .satisfies(
               c -> {
@@ -84,7 +88,8 @@ class RehearsalIT {
               });
       // As a superuser, it looks, and the library is not there.
       PostgresUri superuser = PostgresUri.parse(destination.superuserUri());
-      List<CheckResult> checks = Rehearsal.run(uri(source), superuser, Duration.ofMinutes(2));
+      List<CheckResult> checks =
+          Rehearsal.run(uri(source), superuser, Ownership.Preserve, Duration.ofMinutes(2));
       assertThat(checks).allSatisfy(c -> assertThat(c.result).isEqualTo(CheckOutcome.Failed));
       assertThat(checks)
           .anySatisfy(
@@ -106,7 +111,8 @@ class RehearsalIT {
     try (PostgresServer source = PostgresServer.start();
         PostgresServer destination = PostgresServer.start()) {
       source.app(SCHEMA);
-      List<CheckResult> checks = Rehearsal.run(uri(source), uri(destination), Duration.ZERO);
+      List<CheckResult> checks =
+          Rehearsal.run(uri(source), uri(destination), Ownership.Preserve, Duration.ZERO);
       assertThat(checks)
           .singleElement()
           .satisfies(

@@ -230,6 +230,7 @@ public final class CopyJobBuilder {
         plain(Env.JOBS, streams),
         plain(Env.WORKER_COUNT, Integer.toString(pods)),
         plain(Env.WORK_DIR, "/work"),
+        plain(Env.OWNERSHIP, spec.ownership.name()),
         plain("HOME", "/work"),
         plain("PGAPPNAME", "pg-migration-operator-copy"));
   }

@@ -44,7 +44,10 @@ record LiveCopying(CopyJobs jobs, MigrationSecrets secrets, Supplier<String> def
         "verify the copy",
         () ->
             CopyVerifier.compare(
-                secrets.source(m), secrets.destination(m), m.getSpec().verification));
+                secrets.source(m),
+                secrets.destination(m),
+                m.getSpec().verification,
+                m.getSpec().ownership));
   }
 
   /** The copy image: the spec's, else the operator's default. */

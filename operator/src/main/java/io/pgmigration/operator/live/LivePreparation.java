@@ -10,9 +10,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.api.v1alpha1.Checks;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
 import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
+import io.pgmigration.operator.db.ClientTools;
 import io.pgmigration.operator.db.DatabaseFacts;
 import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.db.PreparationChecks;
@@ -45,6 +47,8 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implem
         PreparationChecks.evaluate(
             new PreparationChecks.Inputs(
                 spec.method,
+                spec.ownership,
+                ClientTools.version(),
                 MigrationSecrets.describe(spec.source.connectionSecret),
                 source,
                 MigrationSecrets.describe(spec.destination.connectionSecret),
@@ -56,7 +60,8 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implem
                 MigrationSecrets.describe(spec.app.databaseUrlSecret),
                 appUrl(ns, spec.app.databaseUrlSecret, source),
                 ownReplication));
-    checks.addAll(rehearsal(checks, source, destination, ns, ownReplication != null));
+    checks.addAll(
+        rehearsal(checks, source, destination, spec.ownership, ns, ownReplication != null));
     return checks;
   }
 
@@ -68,6 +73,7 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implem
       List<CheckResult> checks,
       Found<PostgresUri> source,
       Found<PostgresUri> destination,
+      Ownership ownership,
       String ns,
       boolean ownReplica) {
     if (Checks.blocked(checks)) {
@@ -77,7 +83,10 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implem
       return List.of(Rehearsal.replicaInPlace());
     }
     return Rehearsal.run(
-        source.value().resolvedFrom(ns), destination.value().resolvedFrom(ns), REHEARSAL_BUDGET);
+        source.value().resolvedFrom(ns),
+        destination.value().resolvedFrom(ns),
+        ownership,
+        REHEARSAL_BUDGET);
   }
 
   /** The name of the replication this migration set up and has not dropped, else null. */

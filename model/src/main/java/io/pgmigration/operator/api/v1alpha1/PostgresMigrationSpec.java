@@ -71,6 +71,19 @@ public class PostgresMigrationSpec {
           + " mismatch fails the migration.")
   public VerificationMode verification = VerificationMode.Checksums;
 
+  @Default("Preserve")
+  @JsonPropertyDescription(
+      "Who owns the copied objects. Preserve (the default): every object keeps its owner and"
+          + " its grants, as on the source; a role that owns an object or holds a privilege in"
+          + " the source database and is missing on the destination fails preparation, and the"
+          + " destination's user must be a superuser or a member of every owning role."
+          + " CreateRoles: as Preserve, and the copy first creates the missing roles on the"
+          + " destination with the source's attributes and memberships (with their passwords"
+          + " when the source's user may read them, else without LOGIN). DestinationUser: every"
+          + " object is owned by the destination's user and every grant is dropped"
+          + " (pg_dump --no-owner --no-privileges).")
+  public Ownership ownership = Ownership.Preserve;
+
   @JsonPropertyDescription("How the copy Job runs.")
   public CopySpec copy = new CopySpec();
 
@@ -85,6 +98,21 @@ public class PostgresMigrationSpec {
   public enum Method {
     Snapshot,
     Streaming
+  }
+
+  /** Who owns the copied objects. */
+  public enum Ownership {
+    /** Owners and grants as on the source; missing roles fail preparation. */
+    Preserve,
+    /** As Preserve, after creating the missing roles on the destination. */
+    CreateRoles,
+    /** Everything owned by the destination's user, without grants. */
+    DestinationUser;
+
+    /** Whether objects keep their owners and grants. */
+    public boolean keepsOwners() {
+      return this != DestinationUser;
+    }
   }
 
   /** How the copy is verified. */
