@@ -1,0 +1,147 @@
+package io.pgmigration.operator.e2e;
+
+import static io.pgmigration.operator.e2e.QuickstartInstance.DESTINATION;
+import static io.pgmigration.operator.e2e.QuickstartInstance.SOURCE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pgmigration.operator.api.v1alpha1.Phase;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
+import io.pgmigration.operator.db.PreparationChecks;
+import io.pgmigration.operator.k8s.CopyJobBuilder;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What preparation must know before the app goes down, on the local cluster: who owns what, and
+ * whether the copy's tools can read the source at all.
+ */
+class PredictTheCopyE2E {
+  private static final Duration PREPARE = Duration.ofMinutes(3);
+  private static final Duration RUN = Duration.ofMinutes(6);
+
+  /** Every table and view of the app's schema: its owner and its grants. */
+  private static final String OWNERS =
+      "SELECT string_agg(c.relname || '=' || pg_get_userbyid(c.relowner) || ' '"
+          + " || coalesce(c.relacl::text, '-'), ', ' ORDER BY c.relname) FROM pg_class c"
+          + " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'v')";
+
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void connect() {
+    client = new KubernetesClientBuilder().build();
+  }
+
+  @AfterAll
+  static void close() {
+    client.close();
+  }
+
+  @Test
+  void objectsOfTwoOwningRolesArriveWithTheirOwnersAndGrants() throws Exception {
+    try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-owners", x -> {})) {
+      q.execute(
+          SOURCE,
+          "CREATE ROLE ledger NOLOGIN; CREATE ROLE clerk NOLOGIN; CREATE ROLE auditor NOLOGIN;"
+              + " GRANT ledger TO clerk;"
+              + " CREATE TABLE accounts (id int PRIMARY KEY, balance numeric);"
+              + " ALTER TABLE accounts OWNER TO ledger;"
+              + " CREATE TABLE entries (id serial PRIMARY KEY, account int REFERENCES accounts,"
+              + "   amount numeric);"
+              + " ALTER TABLE entries OWNER TO clerk;"
+              + " CREATE VIEW balances AS SELECT account, sum(amount) FROM entries GROUP BY 1;"
+              + " ALTER VIEW balances OWNER TO clerk;"
+              + " GRANT SELECT ON accounts, entries, balances TO auditor;"
+              + " GRANT INSERT (account, amount) ON entries TO auditor;"
+              + " INSERT INTO accounts SELECT g, g FROM generate_series(1, 20) g;"
+              + " INSERT INTO entries (account, amount) SELECT 1 + g % 20, g"
+              + "   FROM generate_series(1, 200) g");
+      String owners = q.query(SOURCE, OWNERS).get(0);
+      assertThat(owners).contains("accounts=ledger").contains("entries=clerk");
+
+      q.applyMigration(
+          m -> {
+            m.getSpec().ownership = Ownership.CreateRoles;
+            m.getSpec().start = true;
+          });
+      PostgresMigration done = q.awaitPhase(Phase.Completed, RUN);
+
+      assertThat(check(done, PreparationChecks.ROLES).message)
+          .startsWith(
+              "the copy will create 3 role(s) on the destination first: auditor, clerk,"
+                  + " ledger");
+      assertThat(q.query(DESTINATION, OWNERS)).containsExactly(owners);
+      assertThat(q.query(DESTINATION, "SELECT pg_has_role('clerk', 'ledger', 'MEMBER')::text"))
+          .containsExactly("true");
+      assertThat(done.getStatus().verification.mismatches).isEmpty();
+      assertThat(done.getStatus().verification.schemaObjectsCompared).isPositive();
+    }
+  }
+
+  @Test
+  void aSourceNewerThanTheCopysToolsIsRefusedBeforeAnythingIsTouched() throws Exception {
+    try (QuickstartInstance q =
+        QuickstartInstance.create(client, "e2e-skew", PredictTheCopyE2E::sourceOnPostgres17)) {
+      assertThat(q.query(SOURCE, "SHOW server_version_num").get(0)).startsWith("17");
+      Map<String, String> before = q.appState();
+
+      q.applyMigration(m -> m.getSpec().start = true);
+      PostgresMigration failed = q.awaitPhase(Phase.PrepareFailed, PREPARE);
+
+      assertThat(check(failed, PreparationChecks.CLIENT_TOOLS))
+          .satisfies(
+              c -> {
+                assertThat(c.blocks()).isTrue();
+                assertThat(c.message)
+                    .startsWith("pg_dump 15.")
+                    .contains("cannot read the source's PostgreSQL 17.");
+                assertThat(c.hint).contains("PostgreSQL 17's client tools");
+              });
+      assertThat(check(failed, PreparationChecks.SERVER_VERSION))
+          .satisfies(
+              c -> {
+                assertThat(c.blocks()).isTrue();
+                assertThat(c.message).contains("older than the source's 17.");
+              });
+      assertThat(q.appState()).isEqualTo(before);
+      assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
+      assertThat(
+              client
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace(q.ns)
+                  .withLabel(CopyJobBuilder.MIGRATION_LABEL, QuickstartInstance.MIGRATION)
+                  .list()
+                  .getItems())
+          .isEmpty();
+    }
+  }
+
+  /** The source's server from the PostgreSQL 17 image, built like the 15 one. */
+  private static void sourceOnPostgres17(HasMetadata item) {
+    if (item instanceof StatefulSet s && SOURCE.equals(s.getMetadata().getName())) {
+      s.getSpec()
+          .getTemplate()
+          .getSpec()
+          .getContainers()
+          .forEach(c -> c.setImage(c.getImage().replaceFirst(":15$", ":17")));
+    }
+  }
+
+  private static CheckResult check(PostgresMigration m, String name) {
+    return m.getStatus().checks.stream()
+        .filter(c -> c.name.equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no check " + name));
+  }
+}
