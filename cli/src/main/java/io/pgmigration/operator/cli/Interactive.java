@@ -3,6 +3,7 @@ package io.pgmigration.operator.cli;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
 import io.pgmigration.operator.cli.Databases.Database;
 import io.pgmigration.operator.cli.Databases.Workload;
@@ -27,6 +28,7 @@ final class Interactive {
     CONFIGURE,
     START,
     CANCEL,
+    ROLES,
     EXIT
   }
 
@@ -78,6 +80,7 @@ final class Interactive {
                     m -> Warnings.cancel(m, s),
                     "Confirm to cancel the migration:",
                     m -> CancelCommand.cancel(session, m));
+            case ROLES -> roles(migrations);
             case EXIT -> false;
           };
       if (done) {
@@ -113,6 +116,12 @@ final class Interactive {
                 migrations.stream().anyMatch(PostgresMigration::cancellable)
                     ? null
                     : "no migrations to cancel in " + ns),
+            new Choice<>(
+                "Resolve roles missing on a destination",
+                Action.ROLES,
+                migrations.stream().anyMatch(m -> MissingRoles.of(m).isPresent())
+                    ? null
+                    : "no migration in " + ns + " lacks roles"),
             Choice.separator(),
             Choice.of("Exit", Action.EXIT)));
   }
@@ -193,6 +202,38 @@ final class Interactive {
       choices.add(Choice.of(r.name + " (" + r.key + ")", r));
     }
     return selectOrBack("Select the Secret your app reads its DATABASE_URL from:", choices);
+  }
+
+  /**
+   * Roles missing on the destination: pick the migration, show what is missing, and choose who owns
+   * the copied objects; the new spec is prepared again.
+   */
+  private boolean roles(List<PostgresMigration> migrations) {
+    List<Choice<PostgresMigration>> choices = new ArrayList<>();
+    for (PostgresMigration m : migrations) {
+      if (MissingRoles.of(m).isPresent()) {
+        choices.add(Choice.of(m.getMetadata().getName(), m));
+      }
+    }
+    PostgresMigration m = selectOrBack("Select the migration:", choices);
+    if (m == null) {
+      return false;
+    }
+    ui.println("");
+    ui.println(MissingRoles.of(m).orElseThrow().message);
+    ui.println("");
+    List<Choice<Ownership>> ways = new ArrayList<>();
+    for (Ownership o : List.of(Ownership.CreateRoles, Ownership.DestinationUser)) {
+      ways.add(Choice.of(MissingRoles.describe(o) + " (ownership: " + o + ")", o));
+    }
+    Ownership chosen = selectOrBack("Who should own the copied objects?", ways);
+    if (chosen == null) {
+      return false;
+    }
+    String name = m.getMetadata().getName();
+    session.patchSpec(name, java.util.Map.of("ownership", chosen.name()));
+    ui.println("Setting ownership: " + chosen + " on " + name + "... done; it prepares again now.");
+    return true;
   }
 
   /** Start or cancel: pick the migration, show the warning, confirm, set the gate. */

@@ -47,7 +47,7 @@ public final class PreparationChecks {
   public static final String ENCODING = "Encoding";
   public static final String COLLATION = "Collation";
   public static final String CLIENT_TOOLS = "ClientTools";
-  public static final String ROLES = "Roles";
+  public static final String ROLES = io.pgmigration.operator.api.v1alpha1.Checks.ROLES;
   public static final String ROLE_MEMBERSHIP = "RoleMembership";
 
   private PreparationChecks() {}

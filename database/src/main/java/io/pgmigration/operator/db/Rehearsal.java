@@ -101,7 +101,11 @@ public final class Rehearsal {
           dst.rollback();
         }
       }
-      return results(failures, objects, tables, Duration.between(began, Instant.now()));
+      List<CheckResult> out =
+          results(failures, objects, tables, Duration.between(began, Instant.now()));
+      String schema = hash(preData, postData);
+      out.forEach(c -> c.fingerprint = schema);
+      return out;
     } catch (SchemaDump.TimedOut | SQLException e) {
       boolean late = e instanceof SchemaDump.TimedOut || "57014".equals(sqlState(e));
       return List.of(
@@ -112,6 +116,49 @@ public final class Rehearsal {
                   ? "not finished within " + budget.toSeconds() + "s"
                   : "could not rehearse the copy: " + CopyFailure.describe(e)));
     }
+  }
+
+  /**
+   * A hash of the schema the rehearsal restores from {@code source}: equal hashes, the same schema
+   * (pg_dump's random {@code \restrict} keys aside), so a passed rehearsal still holds.
+   */
+  public static String schemaHash(PostgresUri source, Ownership ownership, Duration budget)
+      throws SQLException {
+    Instant deadline = Instant.now().plus(budget);
+    try {
+      return hash(
+          SchemaDump.section(source, "pre-data", ownership, deadline),
+          SchemaDump.section(source, "post-data", ownership, deadline));
+    } catch (SchemaDump.TimedOut e) {
+      throw new SQLException(e.getMessage(), "57014", e);
+    }
+  }
+
+  private static String hash(String preData, String postData) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (String section : List.of(preData, postData)) {
+        for (SchemaDump.Entry e : SchemaDump.entries(section)) {
+          sha.update(e.sql().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          sha.update((byte) 0);
+        }
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A passed rehearsal kept, since neither the spec nor the source's schema changed since. */
+  public static CheckResult unchanged(CheckResult passed) {
+    String note = "; not repeated: the spec and the source's schema are unchanged since";
+    CheckResult c =
+        CheckResults.passed(
+            PreparationChecks.REHEARSAL,
+            Severity.Blocking,
+            passed.message.endsWith(note) ? passed.message : passed.message + note);
+    c.fingerprint = passed.fingerprint;
+    return c;
   }
 
   /** The rehearsal's check when another blocking check failed: it would only repeat it. */

@@ -107,6 +107,33 @@ class RehearsalIT {
   }
 
   @Test
+  void itsResultIsKeyedByTheSourcesSchema() throws Exception {
+    try (PostgresServer source = PostgresServer.start();
+        PostgresServer destination = PostgresServer.start()) {
+      source.app(SCHEMA);
+      Duration budget = Duration.ofMinutes(2);
+      String fingerprint =
+          Rehearsal.run(uri(source), uri(destination), Ownership.Preserve, budget)
+              .get(0)
+              .fingerprint;
+      // pg_dump's random \restrict keys do not count; rows do not count; the schema does.
+      source.app("INSERT INTO customers (name) VALUES ('b')");
+      assertThat(Rehearsal.schemaHash(uri(source), Ownership.Preserve, budget))
+          .isEqualTo(fingerprint);
+      source.app("CREATE INDEX customers_name ON customers (name)");
+      assertThat(Rehearsal.schemaHash(uri(source), Ownership.Preserve, budget))
+          .isNotEqualTo(fingerprint);
+      CheckResult kept =
+          Rehearsal.run(uri(source), uri(destination), Ownership.Preserve, budget).get(0);
+      // Kept again and again, it says so once.
+      assertThat(Rehearsal.unchanged(Rehearsal.unchanged(kept)).message)
+          .isEqualTo(
+              kept.message
+                  + "; not repeated: the spec and the source's schema are unchanged since");
+    }
+  }
+
+  @Test
   void aRehearsalThatOutlastsItsBudgetSaysSo() {
     try (PostgresServer source = PostgresServer.start();
         PostgresServer destination = PostgresServer.start()) {

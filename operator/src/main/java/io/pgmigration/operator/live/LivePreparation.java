@@ -10,9 +10,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.api.v1alpha1.Checks;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
+import io.pgmigration.operator.api.v1alpha1.SpecHash;
 import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
 import io.pgmigration.operator.db.ClientTools;
 import io.pgmigration.operator.db.DatabaseFacts;
@@ -60,33 +60,50 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implem
                 MigrationSecrets.describe(spec.app.databaseUrlSecret),
                 appUrl(ns, spec.app.databaseUrlSecret, source),
                 ownReplication));
-    checks.addAll(
-        rehearsal(checks, source, destination, spec.ownership, ns, ownReplication != null));
+    if (Checks.blocked(checks)) {
+      checks.add(Rehearsal.notRun());
+    } else if (ownReplication != null) {
+      checks.add(Rehearsal.replicaInPlace());
+    } else {
+      checks.addAll(
+          rehearsal(m, source.value().resolvedFrom(ns), destination.value().resolvedFrom(ns)));
+    }
     return checks;
   }
 
   /**
    * The copy rehearsed on the destination ({@link Rehearsal}), once every other blocking check has
-   * passed: on a destination that is not empty or not reachable it would only repeat them.
+   * passed (on a destination that is not empty or not reachable it would only repeat them). A
+   * rehearsal that passed for this spec is not repeated while the source's schema is unchanged: its
+   * results carry both hashes.
    */
   private static List<CheckResult> rehearsal(
-      List<CheckResult> checks,
-      Found<PostgresUri> source,
-      Found<PostgresUri> destination,
-      Ownership ownership,
-      String ns,
-      boolean ownReplica) {
-    if (Checks.blocked(checks)) {
-      return List.of(Rehearsal.notRun());
+      PostgresMigration m, PostgresUri source, PostgresUri destination) {
+    PostgresMigrationSpec spec = m.getSpec();
+    String prepared = SpecHash.of(spec);
+    List<CheckResult> before =
+        m.getStatus() == null || m.getStatus().checks == null
+            ? List.of()
+            : m.getStatus().checks.stream()
+                .filter(c -> PreparationChecks.REHEARSAL.equals(c.name))
+                .toList();
+    if (before.size() == 1
+        && !before.get(0).blocks()
+        && before.get(0).fingerprint != null
+        && before.get(0).fingerprint.startsWith(prepared + ":")) {
+      try {
+        String now =
+            prepared + ":" + Rehearsal.schemaHash(source, spec.ownership, REHEARSAL_BUDGET);
+        if (now.equals(before.get(0).fingerprint)) {
+          return List.of(Rehearsal.unchanged(before.get(0)));
+        }
+      } catch (SQLException e) {
+        // Rehearse again: it will say what is wrong with the source.
+      }
     }
-    if (ownReplica) {
-      return List.of(Rehearsal.replicaInPlace());
-    }
-    return Rehearsal.run(
-        source.value().resolvedFrom(ns),
-        destination.value().resolvedFrom(ns),
-        ownership,
-        REHEARSAL_BUDGET);
+    List<CheckResult> out = Rehearsal.run(source, destination, spec.ownership, REHEARSAL_BUDGET);
+    out.forEach(c -> c.fingerprint = c.fingerprint == null ? null : prepared + ":" + c.fingerprint);
+    return out;
   }
 
   /** The name of the replication this migration set up and has not dropped, else null. */

@@ -101,6 +101,12 @@ class MigrationLifecycleE2E {
       assertThat(q.secretValue(APP_SECRET, "DATABASE_URL_PREVIOUS")).isEqualTo(sourceUrl);
 
       var status = done.getStatus();
+      // The checks ran again at start; the rehearsal did not: nothing of the schema changed.
+      assertThat(status.checks)
+          .filteredOn(c -> c.name.equals(PreparationChecks.REHEARSAL))
+          .singleElement()
+          .satisfies(
+              c -> assertThat(c.message).endsWith("the source's schema are unchanged since"));
       assertThat(status.progress.display).isEqualTo("100%");
       assertThat(status.verification.tablesCompared).isGreaterThanOrEqualTo(5);
       assertThat(status.verification.mismatches).isEmpty();

@@ -8,6 +8,12 @@ import java.util.stream.Collectors;
 
 /** What a list of preparation checks adds up to, in the words the operator and the CLI share. */
 public final class Checks {
+  /**
+   * The check that names the roles the source's objects need and the destination lacks; the kubectl
+   * plugin offers {@code spec.ownership}'s choices when it fails.
+   */
+  public static final String ROLES = "Roles";
+
   private Checks() {}
 
   /** Whether any blocking check did not pass. */

@@ -98,6 +98,12 @@ public class PostgresMigrationStatus {
     @JsonPropertyDescription("How to fix a failed check.")
     public String hint;
 
+    @JsonPropertyDescription(
+        "What the result was judged on, when it is costly to judge again: for the Rehearsal, the"
+            + " prepared spec hash and a hash of the source's schema. Start re-runs the rehearsal"
+            + " only when either changed.")
+    public String fingerprint;
+
     /** Whether this check stops the migration: a blocking check that did not pass. */
     public boolean blocks() {
       return severity == Severity.Blocking && result != CheckOutcome.Passed;
