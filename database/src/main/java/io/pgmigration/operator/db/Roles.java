@@ -23,15 +23,17 @@ import java.util.TreeSet;
 public final class Roles {
   /**
    * Roles the objects of this database name, by how: {@code o} owner, {@code a} in a privilege, as
-   * grantee or grantor, {@code r} in a policy. Objects that belong to an extension are left out:
-   * pg_dump does not dump them, CREATE EXTENSION makes them. pg_shdepend does not record the
-   * bootstrap superuser (it is pinned), so its objects are looked up in the catalogs.
+   * grantee or grantor, {@code r} in a policy. Extensions and the objects that belong to them are
+   * left out: pg_dump does not dump them, CREATE EXTENSION makes them. pg_shdepend does not record
+   * the bootstrap superuser (it is pinned), so its objects are looked up in the catalogs.
    */
   private static final String REFERENCED =
       "SELECT DISTINCT r.rolname, d.deptype::text FROM pg_shdepend d"
           + " JOIN pg_roles r ON r.oid = d.refobjid"
           + " WHERE d.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
           + " AND d.refclassid = 'pg_authid'::regclass AND d.deptype IN ('o', 'a', 'r')"
+          // pg_dump does not give an extension an owner: CREATE EXTENSION makes it the restorer's.
+          + " AND d.classid <> 'pg_extension'::regclass"
           + " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classid"
           + "   AND e.objid = d.objid AND e.deptype = 'e')"
           + " UNION SELECT rolname, 'o' FROM pg_roles WHERE oid = 10 AND ("
@@ -63,7 +65,14 @@ public final class Roles {
         + owner
         + " = 10 AND "
         + DatabaseProbe.USER_SCHEMAS
-        + " AND n.nspname <> 'public' AND NOT EXISTS (SELECT 1 FROM pg_depend e"
+        + switch (catalog) {
+          // The public schema is there on every server; pg_dump does not make it.
+          case "pg_namespace" -> " AND n.nspname <> 'public'";
+          // Array and row types follow their element type and table: not dumped themselves.
+          case "pg_type" -> " AND t.typrelid = 0 AND NOT (t.typelem <> 0 AND t.typlen = -1)";
+          default -> "";
+        }
+        + " AND NOT EXISTS (SELECT 1 FROM pg_depend e"
         + " WHERE e.classid = '"
         + catalog
         + "'::regclass AND e.objid = "

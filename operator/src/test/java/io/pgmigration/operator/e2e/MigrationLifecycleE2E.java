@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.CheckOutcome;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
@@ -198,7 +199,12 @@ class MigrationLifecycleE2E {
               });
       Map<String, String> before = q.appState();
 
-      q.applyMigration(m -> m.getSpec().start = true);
+      // As on a managed service, where objects cannot be given to the source's superuser.
+      q.applyMigration(
+          m -> {
+            m.getSpec().start = true;
+            m.getSpec().ownership = PostgresMigrationSpec.Ownership.DestinationUser;
+          });
       PostgresMigration failed = q.awaitPhase(Phase.PrepareFailed, PREPARE);
 
       assertThat(failed.getStatus().checks)

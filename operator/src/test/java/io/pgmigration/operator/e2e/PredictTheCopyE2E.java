@@ -5,6 +5,7 @@ import static io.pgmigration.operator.e2e.QuickstartInstance.SOURCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -92,6 +93,15 @@ class PredictTheCopyE2E {
     try (QuickstartInstance q =
         QuickstartInstance.create(client, "e2e-skew", PredictTheCopyE2E::sourceOnPostgres17)) {
       assertThat(q.query(SOURCE, "SHOW server_version_num").get(0)).startsWith("17");
+      // ClientTools fails for good, so preparation does not wait for a server that is not there
+      // yet: wait until the destination answers through its Service, as the operator reaches it.
+      LocalCluster.exec(
+          client,
+          client.pods().inNamespace(q.ns).withName(SOURCE + "-0").get(),
+          "for i in $(seq 60); do pg_isready -q -h "
+              + DESTINATION
+              + " && exit 0; sleep 1; done;"
+              + " exit 1");
       Map<String, String> before = q.appState();
 
       q.applyMigration(m -> m.getSpec().start = true);
@@ -114,17 +124,62 @@ class PredictTheCopyE2E {
               });
       assertThat(q.appState()).isEqualTo(before);
       assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
-      assertThat(
-              client
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(q.ns)
-                  .withLabel(CopyJobBuilder.MIGRATION_LABEL, QuickstartInstance.MIGRATION)
-                  .list()
-                  .getItems())
-          .isEmpty();
+      assertThat(copyJobs(q)).isEmpty();
     }
+  }
+
+  @Test
+  void aFunctionWhoseLibraryOnlyTheSourceHasFailsPreparationAndTouchesNothing() throws Exception {
+    try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-library", x -> {})) {
+      // A shared library of the source's own, outside $libdir, as hand-built extensions are.
+      Pod pod = client.pods().inNamespace(q.ns).withName(SOURCE + "-0").get();
+      String libdir =
+          q.query(SOURCE, "SELECT setting FROM pg_config WHERE name = 'PKGLIBDIR'").get(0);
+      LocalCluster.exec(
+          client, pod, "mkdir -p /tmp/lib && cp " + libdir + "/hstore.so /tmp/lib/ledger.so");
+      q.execute(
+          SOURCE,
+          "SET dynamic_library_path = '$libdir:/tmp/lib';"
+              + " CREATE FUNCTION public.tag_in(cstring) RETURNS text"
+              + " AS 'ledger', 'hstore_in' LANGUAGE c STRICT");
+      Map<String, String> before = q.appState();
+
+      q.applyMigration(m -> m.getSpec().start = true);
+      PostgresMigration failed = q.awaitPhase(Phase.PrepareFailed, PREPARE);
+
+      assertThat(failed.getStatus().checks)
+          .filteredOn(CheckResult::blocks)
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.name).isEqualTo(PreparationChecks.REHEARSAL);
+                assertThat(c.message)
+                    .startsWith(
+                        "FUNCTION public.tag_in(cstring): ERROR: could not access file"
+                            + " \"ledger\"");
+                assertThat(c.hint).contains("shared library");
+              });
+      assertThat(q.appState()).isEqualTo(before);
+      assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
+      assertThat(
+              q.query(
+                  DESTINATION,
+                  "SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace"))
+          .containsExactly("0");
+      assertThat(copyJobs(q)).isEmpty();
+    }
+  }
+
+  private static java.util.List<io.fabric8.kubernetes.api.model.batch.v1.Job> copyJobs(
+      QuickstartInstance q) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(q.ns)
+        .withLabel(CopyJobBuilder.MIGRATION_LABEL, QuickstartInstance.MIGRATION)
+        .list()
+        .getItems();
   }
 
   /** The source's server from the PostgreSQL 17 image, built like the 15 one. */
