@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
 import io.pgmigration.operator.cli.Databases.Database;
 import java.util.concurrent.Callable;
@@ -63,6 +64,15 @@ final class CreateCommand implements Callable<Integer> {
   @Option(names = "--method", description = "Snapshot (default) or Streaming.")
   Method method = Method.Snapshot;
 
+  @Option(
+      names = "--ownership",
+      paramLabel = "OWNERSHIP",
+      description =
+          "Who owns the copied objects: Preserve (default: owners and grants as on the source),"
+              + " CreateRoles (the same, creating the roles the destination lacks) or"
+              + " DestinationUser (everything owned by the destination's user, no grants).")
+  Ownership ownership = Ownership.Preserve;
+
   @Option(names = "--start", description = "Start as soon as it is Ready.")
   boolean start;
 
@@ -97,6 +107,7 @@ final class CreateCommand implements Callable<Integer> {
           NewMigration.build(
               session.namespace(),
               config.choices(from, to, app, labels, method, start, promote, name));
+      m.getSpec().ownership = ownership;
       if (dryRun) {
         session.out.print(Serialization.asYaml(m));
         return ExitCode.OK;

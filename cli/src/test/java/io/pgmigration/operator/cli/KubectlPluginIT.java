@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.testing.KubeApiServers;
@@ -160,6 +161,19 @@ class KubectlPluginIT {
         cli("create", "-n", ns, "--source", SOURCE, "--destination", DESTINATION, "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
     assertThat(dry.out()).contains("kind: \"PostgresMigration\"").contains(SOURCE);
+    Run roles =
+        cli(
+            "create",
+            "-n",
+            ns,
+            "--source",
+            SOURCE,
+            "--destination",
+            DESTINATION,
+            "--ownership",
+            "CreateRoles",
+            "--dry-run");
+    assertThat(roles.out()).contains("ownership: \"CreateRoles\"");
     assertThat(client.resources(PostgresMigration.class).inNamespace(ns).list().getItems())
         .isEmpty();
 
@@ -180,6 +194,7 @@ class KubectlPluginIT {
         .isEqualTo(Map.of("app.kubernetes.io/part-of", "example-app"));
     assertThat(m.getSpec().start).isFalse();
     assertThat(m.getSpec().promote).isFalse();
+    assertThat(m.getSpec().ownership).isEqualTo(Ownership.Preserve);
 
     Run again = cli("create", "-n", ns, "--source", SOURCE, "--destination", DESTINATION);
     assertThat(again.code()).isEqualTo(ExitCode.ERROR);
