@@ -49,6 +49,7 @@ public final class PreparationChecks {
   public static final String CLIENT_TOOLS = "ClientTools";
   public static final String ROLES = io.pgmigration.operator.api.v1alpha1.Checks.ROLES;
   public static final String ROLE_MEMBERSHIP = "RoleMembership";
+  public static final String COPY_IMAGE = "CopyImage";
 
   private PreparationChecks() {}
 
@@ -91,11 +92,15 @@ public final class PreparationChecks {
    *     one up, else null: what it copied into the destination is not someone else's data
    * @param clientTools the version of the pg_dump the rehearsal, the verification and the copy run,
    *     e.g. "15.14", or null when it could not be run
+   * @param copyImage the spec's copy.image; empty for the operator's own
+   * @param allowedCopyImages the images copy.image may name: the operator's own and the allow-list
    */
   public record Inputs(
       Method method,
       Ownership ownership,
       String clientTools,
+      String copyImage,
+      List<String> allowedCopyImages,
       String sourceSecretRef,
       Found<PostgresUri> source,
       String destinationSecretRef,
@@ -112,6 +117,7 @@ public final class PreparationChecks {
   public static List<CheckResult> evaluate(Inputs in) {
     List<CheckResult> out = new ArrayList<>();
     ConnectionChecks.evaluate(out, in);
+    out.add(copyImage(in.copyImage(), in.allowedCopyImages()));
 
     DatabaseFacts src = in.sourceFacts().ok() ? in.sourceFacts().value() : null;
     DatabaseFacts dst = in.destinationFacts().ok() ? in.destinationFacts().value() : null;
@@ -199,6 +205,25 @@ public final class PreparationChecks {
                 + String.join(", ", missing)
                 + " on the destination server (or use an image that has them), or drop"
                 + " the extensions from the source if they are unused.");
+  }
+
+  /**
+   * CopyImage: the copy Job runs the operator's own image or one from the allow-list, as the
+   * admission policy requires too: the image receives both databases' URLs.
+   */
+  private static CheckResult copyImage(String image, List<String> allowed) {
+    if (image == null || image.isBlank()) {
+      return passed(COPY_IMAGE, Severity.Blocking, "the copy runs the operator's own image");
+    }
+    return allowed.contains(image)
+        ? passed(COPY_IMAGE, Severity.Blocking, "spec.copy.image " + image + " is allowed")
+        : failed(
+            COPY_IMAGE,
+            Severity.Blocking,
+            "spec.copy.image " + image + " is not allowed: it would receive both databases' URLs",
+            "Leave spec.copy.image empty for the operator's own image, or ask an administrator to"
+                + " add it to copyImages in ConfigMap"
+                + " pgmigration-system/pg-migration-operator-admission.");
   }
 
   /** Whether {@code dst} holds this migration's own subscription. */

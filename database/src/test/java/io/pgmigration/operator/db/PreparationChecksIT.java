@@ -54,6 +54,8 @@ class PreparationChecksIT {
             method,
             io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
             ClientTools.version(),
+            "",
+            List.of(),
             "source Secret",
             s,
             "destination Secret",

@@ -32,6 +32,8 @@ class PreparationChecksTest {
     Method method = Method.Snapshot;
     Ownership ownership = Ownership.Preserve;
     String clientTools = "15.14";
+    String copyImage = "";
+    List<String> allowedCopyImages = List.of("registry.example/operator:1");
     Found<PostgresUri> source = Found.of(SRC);
     Found<DatabaseFacts> sourceFacts = Found.of(facts("1", List.of(), Map.of()));
     Found<DatabaseFacts> destinationFacts = Found.of(facts("2", List.of(), Map.of()));
@@ -51,6 +53,8 @@ class PreparationChecksTest {
           method,
           ownership,
           clientTools,
+          copyImage,
+          allowedCopyImages,
           "Secret s, key DATABASE_URL",
           source,
           "Secret d, key DATABASE_URL",
@@ -175,6 +179,21 @@ class PreparationChecksTest {
     assertThat(named(checks, PreparationChecks.APP_DATABASE_URL).result)
         .isEqualTo(CheckOutcome.Failed);
     assertThat(PreparationChecks.mayResolveItself(checks)).isTrue();
+  }
+
+  @Test
+  void aCopyImageOffTheAllowListBlocks() {
+    In in = new In();
+    in.copyImage = "registry.example/anything:latest";
+    CheckResult image = named(PreparationChecks.evaluate(in.build()), PreparationChecks.COPY_IMAGE);
+    assertThat(image.blocks()).isTrue();
+    assertThat(image.message)
+        .isEqualTo(
+            "spec.copy.image registry.example/anything:latest is not allowed: it would receive"
+                + " both databases' URLs");
+    in.copyImage = "registry.example/operator:1";
+    assertThat(named(PreparationChecks.evaluate(in.build()), PreparationChecks.COPY_IMAGE).result)
+        .isEqualTo(CheckOutcome.Passed);
   }
 
   @Test

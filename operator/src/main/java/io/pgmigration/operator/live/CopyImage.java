@@ -2,6 +2,8 @@ package io.pgmigration.operator.live;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -17,22 +19,44 @@ public final class CopyImage implements Supplier<String> {
 
   private final KubernetesClient client;
   private final Optional<String> configured;
+  private final List<String> allowList;
   private final String podName;
   private final String podNamespace;
   private volatile String image;
 
   CopyImage(
-      KubernetesClient client, Optional<String> configured, String podName, String podNamespace) {
+      KubernetesClient client,
+      Optional<String> configured,
+      List<String> allowList,
+      String podName,
+      String podNamespace) {
     this.client = client;
     this.configured = configured.filter(s -> !s.isBlank());
+    this.allowList = allowList.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
     this.podName = podName;
     this.podNamespace = podNamespace;
   }
 
-  /** From the environment the operator runs in: POD_NAME and POD_NAMESPACE (downward API). */
-  public static CopyImage fromEnvironment(KubernetesClient client, Optional<String> configured) {
+  /**
+   * From the environment the operator runs in: POD_NAME and POD_NAMESPACE (downward API).
+   *
+   * @param allowList the images a migration's spec.copy.image may name besides the default
+   */
+  public static CopyImage fromEnvironment(
+      KubernetesClient client, Optional<String> configured, List<String> allowList) {
     return new CopyImage(
-        client, configured, System.getenv("POD_NAME"), System.getenv("POD_NAMESPACE"));
+        client, configured, allowList, System.getenv("POD_NAME"), System.getenv("POD_NAMESPACE"));
+  }
+
+  /** The images spec.copy.image may name: the default and the allow-list. */
+  public List<String> allowed() {
+    List<String> all = new ArrayList<>(allowList);
+    try {
+      all.add(get());
+    } catch (IllegalStateException e) {
+      // No default image known: only the allow-list.
+    }
+    return all;
   }
 
   @Override

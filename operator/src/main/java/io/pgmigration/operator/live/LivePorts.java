@@ -3,7 +3,6 @@ package io.pgmigration.operator.live;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.phase.port.Ports;
 import java.time.Instant;
-import java.util.function.Supplier;
 
 /** Wires the live side of every port: the Kubernetes API, the watches, and the two databases. */
 public final class LivePorts {
@@ -11,14 +10,15 @@ public final class LivePorts {
 
   /**
    * @param jobs the operator's Jobs and their pods as the reconciler's informers see them
-   * @param copyImage the copy Jobs' image when a migration's spec names none
+   * @param copyImage the copy Jobs' image when a migration's spec names none, and the images a spec
+   *     may name
    */
-  public static Ports of(KubernetesClient client, JobWatch jobs, Supplier<String> copyImage) {
+  public static Ports of(KubernetesClient client, JobWatch jobs, CopyImage copyImage) {
     MigrationSecrets secrets = new MigrationSecrets(client);
     Workloads workloads = new Workloads(client);
     return new Ports(
         Instant::now,
-        new LivePreparation(client, secrets),
+        new LivePreparation(client, secrets, copyImage),
         new LiveMaintenance(workloads, secrets),
         new LiveCopying(new CopyJobs(client, jobs), secrets, copyImage),
         new LiveReplication(secrets),

@@ -32,7 +32,8 @@ import java.util.List;
  * The checks' inputs, read from the Secrets, the workloads and the two databases; {@link
  * PreparationChecks} judges them. Everything is read, nothing is changed.
  */
-record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implements Preparation {
+record LivePreparation(KubernetesClient client, MigrationSecrets secrets, CopyImage copyImage)
+    implements Preparation {
   /** How long the rehearsal may take before it is reported as not finished. */
   static final Duration REHEARSAL_BUDGET = Duration.ofMinutes(5);
 
@@ -49,6 +50,8 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets) implem
                 spec.method,
                 spec.ownership,
                 ClientTools.version(),
+                spec.copy == null ? "" : spec.copy.image,
+                copyImage.allowed(),
                 MigrationSecrets.describe(spec.source.connectionSecret),
                 source,
                 MigrationSecrets.describe(spec.destination.connectionSecret),

@@ -74,10 +74,11 @@ public class PostgresMigrationReconciler
   public PostgresMigrationReconciler(
       KubernetesClient client,
       @ConfigProperty(name = "pgmo.copy.image") Optional<String> copyImage,
+      @ConfigProperty(name = "pgmo.copy.allowed-images") Optional<List<String>> allowedImages,
       PollingConfig polling) {
     this(
         client,
-        CopyImage.fromEnvironment(client, copyImage),
+        CopyImage.fromEnvironment(client, copyImage, allowedImages.orElse(List.of())),
         polling.polling(),
         StatusWriter.APPLY);
   }

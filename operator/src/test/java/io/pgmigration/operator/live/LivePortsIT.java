@@ -37,7 +37,16 @@ class LivePortsIT {
   @BeforeAll
   static void connect() {
     client = KubeApiServers.client();
-    ports = LivePorts.of(client, JobWatch.direct(client), () -> "localhost/pgmo/operator:dev");
+    ports =
+        LivePorts.of(
+            client,
+            JobWatch.direct(client),
+            new CopyImage(
+                client,
+                java.util.Optional.of("localhost/pgmo/operator:dev"),
+                java.util.List.of(),
+                null,
+                null));
   }
 
   @AfterAll
