@@ -3,6 +3,7 @@ package io.pgmigration.operator.live;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,8 +12,10 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.k8s.CopyJobBuilder;
 import io.pgmigration.operator.phase.port.Copying.CopyJob;
 import io.pgmigration.operator.phase.port.Copying.CopyJob.State;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -75,7 +78,48 @@ final class CopyJobs {
               + (failed.getMessage() == null ? "" : " (" + failed.getMessage() + ")")
               + (log.isEmpty() ? "" : "; its log ends: " + log));
     }
-    return new CopyJob(State.Running, waiting(ns, name));
+    return running(job, pods(ns, name));
+  }
+
+  /**
+   * A running Job, and since when its pod cannot run when that is the case: a container waiting for
+   * a reason that will not go away by itself (since the pod was made), a pod no node will take
+   * (since it was found unschedulable), or no pod at all (since the Job was made).
+   */
+  static CopyJob running(Job job, List<Pod> pods) {
+    if (pods.isEmpty()) {
+      Instant made = time(job.getMetadata().getCreationTimestamp());
+      return new CopyJob(State.Running, "no pod was created yet; the Job's events say why", made);
+    }
+    for (Pod p : pods) {
+      if (p.getStatus() == null) {
+        continue;
+      }
+      for (ContainerStatus c :
+          Optional.ofNullable(p.getStatus().getContainerStatuses()).orElse(List.of())) {
+        if (c.getState() != null
+            && c.getState().getWaiting() != null
+            && STUCK.contains(c.getState().getWaiting().getReason())) {
+          return new CopyJob(
+              State.Running,
+              c.getState().getWaiting().getReason() + ": " + c.getState().getWaiting().getMessage(),
+              time(p.getMetadata().getCreationTimestamp()));
+        }
+      }
+      for (PodCondition c : Optional.ofNullable(p.getStatus().getConditions()).orElse(List.of())) {
+        if ("PodScheduled".equals(c.getType())
+            && "False".equals(c.getStatus())
+            && "Unschedulable".equals(c.getReason())) {
+          return new CopyJob(
+              State.Running, "Unschedulable: " + c.getMessage(), time(c.getLastTransitionTime()));
+        }
+      }
+    }
+    return new CopyJob(State.Running, null);
+  }
+
+  private static Instant time(String timestamp) {
+    return timestamp == null ? Instant.now() : Instant.parse(timestamp);
   }
 
   void delete(PostgresMigration m, String name) {
@@ -87,25 +131,6 @@ final class CopyJobs {
         .withName(name)
         .withPropagationPolicy(DeletionPropagation.BACKGROUND)
         .delete();
-  }
-
-  /** Why the copy container cannot start, when that is the case; else null. */
-  private String waiting(String ns, String job) {
-    for (Pod p : pods(ns, job)) {
-      if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
-        continue;
-      }
-      for (ContainerStatus c : p.getStatus().getContainerStatuses()) {
-        if (c.getState() != null
-            && c.getState().getWaiting() != null
-            && STUCK.contains(c.getState().getWaiting().getReason())) {
-          return c.getState().getWaiting().getReason()
-              + ": "
-              + c.getState().getWaiting().getMessage();
-        }
-      }
-    }
-    return null;
   }
 
   /** The last lines the copy printed, joined; pg_restore's error is among them. */

@@ -7,6 +7,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
 import io.pgmigration.operator.k8s.CopyJobBuilder;
 import io.pgmigration.operator.phase.port.Copying.CopyJob;
 import io.pgmigration.operator.phase.port.Ports;
+import java.time.Duration;
 
 /**
  * Migrating: for the Streaming method, the switch-over ({@link StreamingSwitchover}); for Snapshot,
@@ -14,9 +15,12 @@ import io.pgmigration.operator.phase.port.Ports;
  * hash, so a restarted operator finds the Job it created instead of starting a second copy; a Job
  * that vanished before it finished fails the migration rather than copying into a half-restored
  * destination again. The Job's end reaches the reconciler through its watch; progress, which
- * Kubernetes cannot tell, is read from the databases meanwhile.
+ * Kubernetes cannot tell, is read from the databases meanwhile. A Job whose pod cannot run for
+ * longer than the {@link Watchdog} allows fails the migration: the app is not kept down waiting for
+ * an image that cannot be pulled.
  */
-record MigratingHandler(Polling polling, StreamingSwitchover switchover) implements PhaseHandler {
+record MigratingHandler(Polling polling, Watchdog watchdog, StreamingSwitchover switchover)
+    implements PhaseHandler {
   @Override
   public Step handle(StatusDraft d, Ports ports) {
     CancelRefusal.check(d, ports.notices());
@@ -62,6 +66,23 @@ record MigratingHandler(Polling polling, StreamingSwitchover switchover) impleme
   }
 
   private Step running(StatusDraft d, Ports ports, String name, CopyJob job) {
+    Duration left = Duration.ZERO;
+    if (job.stuckSince() != null) {
+      Duration stuck = Duration.between(job.stuckSince(), d.now());
+      left = watchdog.stuckPod().minus(stuck);
+      if (left.isNegative() || left.isZero()) {
+        String why =
+            "The copy Job "
+                + name
+                + "'s pod could not run for "
+                + stuck.toSeconds()
+                + " s ("
+                + job.detail()
+                + "); the app is not kept down for it";
+        d.condition(Conditions.Type.COPIED, false, Conditions.Reason.COPY_FAILED, why);
+        return d.rollBack(Phase.Failed, why);
+      }
+    }
     Progress read = ports.copying().copyProgress(d.migration());
     if (read != null) {
       read.jobName = name;
@@ -80,6 +101,10 @@ record MigratingHandler(Polling polling, StreamingSwitchover switchover) impleme
         false,
         Conditions.Reason.COPY_RUNNING,
         "The copy Job " + name + " is running.");
-    return Step.after(polling.copyProgress());
+    // A stuck pod is looked at again when the watchdog's limit comes, whatever the watch says.
+    return Step.after(
+        !left.isNegative() && !left.isZero() && left.compareTo(polling.copyProgress()) < 0
+            ? left
+            : polling.copyProgress());
   }
 }

@@ -29,16 +29,16 @@ public final class PhaseMachine {
   private final PhaseHandler hold = new HoldHandler();
 
   /** A machine that looks at what no watch tells it as often as {@code polling} says. */
-  public PhaseMachine(Polling polling) {
+  public PhaseMachine(Polling polling, Watchdog watchdog) {
     this.preparing = new PreparingHandler(polling, new StreamingSetup(polling));
     this.ready = new ReadyHandler(polling);
     this.maintenanceOn = new MaintenanceOnHandler(polling);
-    this.migrating = new MigratingHandler(polling, new StreamingSwitchover(polling));
+    this.migrating = new MigratingHandler(polling, watchdog, new StreamingSwitchover(polling));
   }
 
-  /** A machine with the default polling intervals. */
+  /** A machine with the default polling intervals and watchdog. */
   public PhaseMachine() {
-    this(Polling.DEFAULT);
+    this(Polling.DEFAULT, Watchdog.DEFAULT);
   }
 
   /** The next status and step of {@code migration}. The migration itself is not changed. */

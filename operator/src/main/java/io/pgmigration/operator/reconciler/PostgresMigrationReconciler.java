@@ -15,11 +15,11 @@ import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.config.PollingConfig;
+import io.pgmigration.operator.config.WatchdogConfig;
 import io.pgmigration.operator.live.CopyImage;
 import io.pgmigration.operator.live.Events;
 import io.pgmigration.operator.live.LivePorts;
 import io.pgmigration.operator.phase.PhaseMachine;
-import io.pgmigration.operator.phase.Polling;
 import io.pgmigration.operator.phase.StatusDraft;
 import io.pgmigration.operator.phase.Step;
 import io.pgmigration.operator.phase.port.Ports;
@@ -75,19 +75,20 @@ public class PostgresMigrationReconciler
       KubernetesClient client,
       @ConfigProperty(name = "pgmo.copy.image") Optional<String> copyImage,
       @ConfigProperty(name = "pgmo.copy.allowed-images") Optional<List<String>> allowedImages,
-      PollingConfig polling) {
+      PollingConfig polling,
+      WatchdogConfig watchdog) {
     this(
         client,
         CopyImage.fromEnvironment(client, copyImage, allowedImages.orElse(List.of())),
-        polling.polling(),
+        new PhaseMachine(polling.polling(), watchdog.watchdog()),
         StatusWriter.APPLY);
   }
 
   PostgresMigrationReconciler(
-      KubernetesClient client, CopyImage copyImage, Polling polling, StatusWriter writer) {
+      KubernetesClient client, CopyImage copyImage, PhaseMachine machine, StatusWriter writer) {
     this.client = client;
     this.copyImage = copyImage;
-    this.machine = new PhaseMachine(polling);
+    this.machine = machine;
     this.writer = writer;
   }
 

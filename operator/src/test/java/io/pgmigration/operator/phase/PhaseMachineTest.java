@@ -421,6 +421,29 @@ class PhaseMachineTest {
   }
 
   @Test
+  void aCopyPodThatCannotRunRollsBackWhenTheWatchdogsLimitIsReached() {
+    PostgresMigration m = migrating();
+    step(m);
+    String job = ctx.copying.jobs.keySet().iterator().next();
+    ctx.copying.stuckSince.put(job, T0);
+    ctx.now = T0.plusSeconds(60);
+    PhaseMachine.Result r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.Migrating);
+    assertThat(r.status().message).contains("ImagePullBackOff");
+    // Looked at again when the limit comes, not only when the watch says something.
+    assertThat(r.step().requeueAfter().orElseThrow()).isLessThanOrEqualTo(Duration.ofMinutes(2));
+    ctx.now = T0.plus(Watchdog.DEFAULT.stuckPod());
+    until(m, Phase.Failed);
+    assertThat(m.getStatus().message)
+        .startsWith("The copy Job " + job + "'s pod could not run for 180 s (ImagePullBackOff:")
+        .contains("the app is not kept down for it");
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
+    assertThat(ctx.maintenance.fenced).isFalse();
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("source");
+    assertThat(ctx.copying.jobs).isEmpty();
+  }
+
+  @Test
   void migratingToFailedWhenTheJobDisappears() {
     PostgresMigration m = migrating();
     step(m);

@@ -13,6 +13,10 @@ import java.util.Map;
 /** Copy Jobs whose state the test sets, progress it shows, and a verification it scripts. */
 final class ScriptedCopying implements Copying {
   final Map<String, CopyJob.State> jobs = new LinkedHashMap<>();
+
+  /** Jobs whose pod cannot run: since when, and why. */
+  final Map<String, java.time.Instant> stuckSince = new LinkedHashMap<>();
+
   int jobsCreated;
   Progress progress;
   List<Mismatch> mismatches = List.of();
@@ -29,6 +33,12 @@ final class ScriptedCopying implements Copying {
       jobs.put(name, CopyJob.State.Running);
     }
     CopyJob.State state = jobs.get(name);
+    if (stuckSince.containsKey(name)) {
+      return new CopyJob(
+          state,
+          "ImagePullBackOff: Back-off pulling image \"nowhere/copy:1\"",
+          stuckSince.get(name));
+    }
     return new CopyJob(state, state == CopyJob.State.Failed ? "BackoffLimitExceeded" : null);
   }
 

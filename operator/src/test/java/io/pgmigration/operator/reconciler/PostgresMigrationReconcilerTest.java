@@ -7,7 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
-import io.pgmigration.operator.phase.Polling;
+import io.pgmigration.operator.phase.PhaseMachine;
 import io.pgmigration.operator.testing.Manifests;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +26,7 @@ class PostgresMigrationReconcilerTest {
           return migration;
         };
     ErrorStatusUpdateControl<PostgresMigration> control =
-        new PostgresMigrationReconciler(null, null, Polling.DEFAULT, writer)
+        new PostgresMigrationReconciler(null, null, new PhaseMachine(), writer)
             .updateErrorStatus(m, null, new KubernetesClientException("secrets is forbidden"));
     assertThat(control.getResource()).as("written by the one status path, not patched").isEmpty();
     assertThat(written).hasSize(1);

@@ -23,8 +23,18 @@ public interface Copying {
   /** Compares every table and sequence of source and destination. */
   Verification verify(PostgresMigration migration);
 
-  /** A copy Job's state, and a detail worth telling (why it failed, why it cannot start). */
-  record CopyJob(State state, String detail) {
+  /**
+   * A copy Job's state, and a detail worth telling (why it failed, why it cannot start).
+   *
+   * @param stuckSince when its pod became unable to run (an image that cannot be pulled, a
+   *     configuration error, no node to schedule it on, no pod created at all), else null
+   */
+  record CopyJob(State state, String detail, java.time.Instant stuckSince) {
+    /** A Job that is not stuck. */
+    public CopyJob(State state, String detail) {
+      this(state, detail, null);
+    }
+
     /** Where the Job stands. */
     public enum State {
       Running,
