@@ -97,8 +97,7 @@ public final class CopyPod {
    * is deleted once restored.
    */
   private void restore(String step, List<String> options) throws Exception {
-    Path dir = Path.of(environment.getOrDefault(CopyContract.Env.WORK_DIR, "/work"));
-    Path file = dir.resolve("schema.sql");
+    Path file = workDir().resolve("schema.sql");
     Files.deleteIfExists(file);
     Files.createFile(
         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -179,6 +178,7 @@ public final class CopyPod {
     }
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", text).inheritIO();
     pb.environment().putAll(environment);
+    pb.environment().putAll(connections());
     pb.environment().putAll(Bookkeeping.scriptEnvironment());
     pb.environment()
         .put("PGMO_DUMP_OPTIONS", String.join(" ", CopyContract.dumpOptions(ownership)));
@@ -187,6 +187,34 @@ public final class CopyPod {
     if (exit != 0) {
       throw new CopyFailure.StepFailed(name, exit);
     }
+  }
+
+  /**
+   * How the shell steps reach both servers without a password on any command line: connection
+   * strings without it ({@code PGMO_SOURCE}, {@code PGMO_DESTINATION}), and the passwords in a
+   * libpq password file only this pod's user may read ({@code PGPASSFILE}).
+   */
+  private Map<String, String> connections() throws IOException {
+    Path file = workDir().resolve("pgpass");
+    if (!Files.exists(file)) {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      StringBuilder lines = new StringBuilder();
+      for (PostgresUri u : List.of(source, destination)) {
+        if (u.pgpassLine() != null) {
+          lines.append(u.pgpassLine()).append('\n');
+        }
+      }
+      Files.writeString(file, lines);
+    }
+    return Map.of(
+        "PGMO_SOURCE", source.withoutPassword().conninfo(),
+        "PGMO_DESTINATION", destination.withoutPassword().conninfo(),
+        "PGPASSFILE", file.toString());
+  }
+
+  private Path workDir() {
+    return Path.of(environment.getOrDefault(CopyContract.Env.WORK_DIR, "/work"));
   }
 
   private Connection connect() throws SQLException {

@@ -117,9 +117,7 @@ public final class SchemaDump {
 
   private static String dump(PostgresUri source, List<String> options, Instant deadline)
       throws SQLException, TimedOut {
-    PostgresUri noPassword =
-        new PostgresUri(
-            source.host(), source.port(), source.database(), source.user(), null, source.params());
+    PostgresUri noPassword = source.withoutPassword();
     String what = String.join(" ", options);
     List<String> command = new ArrayList<>(List.of("pg_dump"));
     command.addAll(options);

@@ -6,6 +6,6 @@
 # out: one restored on the destination would start replicating from somewhere else. CopyPod
 # writes the schema to PGMO_SCHEMA_FILE, after the roles the copy creates first if asked.
 set -euo pipefail
-psql --dbname="$DESTINATION_URL" -qX -v ON_ERROR_STOP=1 --single-transaction \
+psql --dbname="$PGMO_DESTINATION" -qX -v ON_ERROR_STOP=1 --single-transaction \
   -f "$PGMO_SCHEMA_FILE" >/dev/null
 echo "schema restored"

@@ -4,5 +4,5 @@
 # the switch-over's verification, inside the app's downtime, would pay for them; the app's first
 # queries on the destination would run without statistics.
 set -euo pipefail
-vacuumdb --analyze --jobs="${JOBS:-2}" --dbname="$DESTINATION_URL"
+vacuumdb --analyze --jobs="${JOBS:-2}" --dbname="$PGMO_DESTINATION"
 echo "destination vacuumed and analyzed"

@@ -37,6 +37,8 @@ class CopyPodIT {
       source.superuser("postgres", "ALTER DATABASE app SET default_transaction_read_only = on");
 
       List<String> log = new CopyOnWriteArrayList<>();
+      // Every command line on this machine while the copy runs, as ps in the copy pod shows them.
+      CommandLines commandLines = CommandLines.watch();
       List<CompletableFuture<DataCopy.Result>> running = new ArrayList<>();
       for (int i = 0; i < pods; i++) {
         int index = i;
@@ -96,6 +98,51 @@ class CopyPodIT {
         assertThat(log).anyMatch(l -> l.contains("the schema is already restored"));
       }
       assertThat(String.join("\n", log)).doesNotContain(PostgresServer.PASSWORD);
+      List<String> seen = commandLines.stop();
+      assertThat(seen)
+          .as("the copy's own tools were seen")
+          .anyMatch(l -> l.startsWith("psql ") || l.contains("/psql "))
+          .anyMatch(l -> l.contains("pg_restore "));
+      assertThat(seen).noneMatch(l -> l.contains(PostgresServer.PASSWORD));
+    }
+  }
+
+  /** Samples {@code ps -eo args} every few milliseconds until stopped. */
+  private static final class CommandLines {
+    private final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+    private final Thread thread = new Thread(this::sample, "ps-sampler");
+
+    static CommandLines watch() {
+      CommandLines c = new CommandLines();
+      c.thread.setDaemon(true);
+      c.thread.start();
+      return c;
+    }
+
+    private void sample() {
+      while (running) {
+        try {
+          Process p = new ProcessBuilder("ps", "-eo", "args").start();
+          for (String line :
+              new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                  .split("\n")) {
+            seen.add(line.strip());
+          }
+          p.waitFor();
+        } catch (java.io.IOException e) {
+          return;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+
+    List<String> stop() throws InterruptedException {
+      running = false;
+      thread.join();
+      return new ArrayList<>(seen);
     }
   }
 }

@@ -313,6 +313,9 @@ class DataCopyIT {
         .put("PGMO_DUMP_OPTIONS", String.join(" ", CopyContract.dumpOptions(Ownership.Preserve)));
     pb.environment().put(CopyContract.Env.SOURCE_URL, source.uri());
     pb.environment().put(CopyContract.Env.DESTINATION_URL, destination.uri());
+    // CopyPod gives the steps these without passwords, and a password file; a URI does too.
+    pb.environment().put("PGMO_SOURCE", source.uri());
+    pb.environment().put("PGMO_DESTINATION", destination.uri());
     pb.environment()
         .put(
             "DESTINATION_SU_URL",

@@ -126,6 +126,32 @@ public record PostgresUri(
     return s.toString();
   }
 
+  /** This URI without its password: for a command line, with the password elsewhere. */
+  public PostgresUri withoutPassword() {
+    return new PostgresUri(host, port, database, user, null, params);
+  }
+
+  /**
+   * This URI's line of a libpq password file ({@code host:port:database:user:password}), so a
+   * client finds the password there instead of on its command line; null without a password.
+   */
+  public String pgpassLine() {
+    if (password == null) {
+      return null;
+    }
+    return String.join(
+        ":",
+        pgpassField(host),
+        Integer.toString(port),
+        pgpassField(database),
+        pgpassField(user),
+        pgpassField(password));
+  }
+
+  private static String pgpassField(String value) {
+    return value.replace("\\", "\\\\").replace(":", "\\:");
+  }
+
   private static String quote(String value) {
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }

@@ -79,4 +79,12 @@ class PostgresUriTest {
             "host='db.shop.svc' port=5433 dbname='app' user='app' password='it\\'s\\\\x'"
                 + " sslmode='require'");
   }
+
+  @Test
+  void aPasswordFileLineEscapesColonsAndBackslashesAndTheCommandLineHasNoPassword() {
+    PostgresUri u = PostgresUri.parse("postgres://app:p%3Aw%5Cd@db.example:5433/app");
+    assertThat(u.pgpassLine()).isEqualTo("db.example:5433:app:app:p\\:w\\\\d");
+    assertThat(u.withoutPassword().conninfo()).doesNotContain("password").contains("user='app'");
+    assertThat(u.withoutPassword().pgpassLine()).isNull();
+  }
 }
