@@ -50,6 +50,7 @@ public final class PreparationChecks {
   public static final String ROLES = io.pgmigration.operator.api.v1alpha1.Checks.ROLES;
   public static final String ROLE_MEMBERSHIP = "RoleMembership";
   public static final String COPY_IMAGE = "CopyImage";
+  public static final String OTHER_MIGRATIONS = "OtherMigrations";
 
   private PreparationChecks() {}
 
@@ -224,6 +225,31 @@ public final class PreparationChecks {
             "Leave spec.copy.image empty for the operator's own image, or ask an administrator to"
                 + " add it to copyImages in ConfigMap"
                 + " pgmigration-system/pg-migration-operator-admission.");
+  }
+
+  /**
+   * OtherMigrations: no other active migration uses either database, as its source or its
+   * destination, in any namespace.
+   *
+   * @param conflicts one sentence per database another migration holds; null when the databases
+   *     could not be identified
+   */
+  public static CheckResult otherMigrations(List<String> conflicts) {
+    if (conflicts == null) {
+      return error(
+          OTHER_MIGRATIONS, Severity.Blocking, "not run: the databases are not both reachable");
+    }
+    return conflicts.isEmpty()
+        ? passed(
+            OTHER_MIGRATIONS,
+            Severity.Blocking,
+            "no other active migration uses the source or the destination; this one holds them")
+        : failed(
+            OTHER_MIGRATIONS,
+            Severity.Blocking,
+            String.join("; ", conflicts),
+            "One migration per database: wait until that migration ends (or cancel or delete"
+                + " it), then change this one's spec to prepare again.");
   }
 
   /** Whether {@code dst} holds this migration's own subscription. */

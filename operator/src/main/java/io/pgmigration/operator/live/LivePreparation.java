@@ -32,7 +32,8 @@ import java.util.List;
  * The checks' inputs, read from the Secrets, the workloads and the two databases; {@link
  * PreparationChecks} judges them. Everything is read, nothing is changed.
  */
-record LivePreparation(KubernetesClient client, MigrationSecrets secrets, CopyImage copyImage)
+record LivePreparation(
+    KubernetesClient client, MigrationSecrets secrets, CopyImage copyImage, DatabaseClaims claims)
     implements Preparation {
   /** How long the rehearsal may take before it is reported as not finished. */
   static final Duration REHEARSAL_BUDGET = Duration.ofMinutes(5);
@@ -44,6 +45,8 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets, CopyIm
     Found<PostgresUri> source = secrets.uri(ns, spec.source.connectionSecret);
     Found<PostgresUri> destination = secrets.uri(ns, spec.destination.connectionSecret);
     String ownReplication = ownReplication(m);
+    Found<DatabaseFacts> sourceFacts = facts(source, ns);
+    Found<DatabaseFacts> destinationFacts = facts(destination, ns);
     List<CheckResult> checks =
         PreparationChecks.evaluate(
             new PreparationChecks.Inputs(
@@ -56,13 +59,14 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets, CopyIm
                 source,
                 MigrationSecrets.describe(spec.destination.connectionSecret),
                 destination,
-                facts(source, ns),
-                facts(destination, ns),
+                sourceFacts,
+                destinationFacts,
                 capacity(ns, spec.destination.workload),
                 missingWorkloads(ns, spec),
                 MigrationSecrets.describe(spec.app.databaseUrlSecret),
                 appUrl(ns, spec.app.databaseUrlSecret, source),
                 ownReplication));
+    checks.add(claim(m, source, sourceFacts, destination, destinationFacts));
     if (Checks.blocked(checks)) {
       checks.add(Rehearsal.notRun());
     } else if (ownReplication != null) {
@@ -107,6 +111,39 @@ record LivePreparation(KubernetesClient client, MigrationSecrets secrets, CopyIm
     List<CheckResult> out = Rehearsal.run(source, destination, spec.ownership, REHEARSAL_BUDGET);
     out.forEach(c -> c.fingerprint = c.fingerprint == null ? null : prepared + ":" + c.fingerprint);
     return out;
+  }
+
+  /**
+   * OtherMigrations: claims both databases for {@code m} ({@link DatabaseClaims}), each known by
+   * its server's identity (or, when the user may not read it, host and port) and its name.
+   */
+  private CheckResult claim(
+      PostgresMigration m,
+      Found<PostgresUri> source,
+      Found<DatabaseFacts> sourceFacts,
+      Found<PostgresUri> destination,
+      Found<DatabaseFacts> destinationFacts) {
+    if (!sourceFacts.ok() || !destinationFacts.ok()) {
+      return PreparationChecks.otherMigrations(null);
+    }
+    List<String> conflicts = new ArrayList<>();
+    for (String role : List.of("source", "destination")) {
+      boolean src = role.equals("source");
+      PostgresUri uri = (src ? source : destination).value();
+      DatabaseFacts f = (src ? sourceFacts : destinationFacts).value();
+      String server =
+          f.systemIdentifier() != null ? f.systemIdentifier() : uri.host() + ":" + uri.port();
+      String conflict =
+          claims.claim(
+              m,
+              role,
+              server + "/" + f.database(),
+              "database " + f.database() + " on " + uri.host() + ":" + uri.port());
+      if (conflict != null) {
+        conflicts.add(conflict);
+      }
+    }
+    return PreparationChecks.otherMigrations(conflicts);
   }
 
   /** The name of the replication this migration set up and has not dropped, else null. */

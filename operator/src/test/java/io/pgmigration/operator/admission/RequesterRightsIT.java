@@ -88,8 +88,20 @@ class RequesterRightsIT {
 
   @AfterAll
   static void uninstall() {
-    // The API server is shared by this JVM's other tests: leave them without the policy.
-    policy.forEach(o -> admin.resource(o).delete());
+    // The API server is shared by this JVM's other tests: leave them without the policy. The
+    // binding goes first, and only once the API server has let go of it do its parameters go:
+    // a binding without its ConfigMap denies everything.
+    policy.stream()
+        .filter(o -> o.getKind().equals("ValidatingAdmissionPolicyBinding"))
+        .forEach(o -> admin.resource(o).delete());
+    String waiting = user("waiting", EnumSet.noneOf(Right.class));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> refusal(waiting, m -> {}) == null);
+    policy.stream()
+        .filter(o -> !o.getKind().equals("ValidatingAdmissionPolicyBinding"))
+        .forEach(o -> admin.resource(o).delete());
     admin.close();
   }
 

@@ -108,6 +108,15 @@ public enum Phase {
     };
   }
 
+  /**
+   * Whether a migration in this phase holds its two databases, so no other migration may use
+   * either: from preparation until it ends, failed preparations aside (they are prepared again, and
+   * claim again, when their spec changes).
+   */
+  public boolean holdsItsDatabases() {
+    return !isTerminal() && this != PrepareFailed;
+  }
+
   /** Whether the app is, or may be, in maintenance in this phase. */
   public boolean appMayBeDown() {
     return rollsBackOnFailure() || this == Promoting;

@@ -1,0 +1,140 @@
+package io.pgmigration.operator.e2e;
+
+import static io.pgmigration.operator.e2e.QuickstartInstance.APP_SECRET;
+import static io.pgmigration.operator.e2e.QuickstartInstance.DESTINATION;
+import static io.pgmigration.operator.e2e.QuickstartInstance.SOURCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pgmigration.operator.api.v1alpha1.Phase;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.db.PreparationChecks;
+import io.pgmigration.operator.k8s.CopyJobBuilder;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Safe for every tenant and every mistake, on the local cluster. Never left down: a copy that
+ * cannot start gives the app back within the watchdog's limit (one minute in the local cluster's
+ * overlay, three by default), not at the copy's six-hour deadline. One migration per database: a
+ * second migration of the same database is refused while the first completes.
+ */
+class SafetyE2E {
+  /** On the allow-list of hack/overlays/local, and in no registry. */
+  private static final String UNPULLABLE = "localhost/pgmo/unpullable:e2e";
+
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void connect() {
+    client = new KubernetesClientBuilder().build();
+  }
+
+  @AfterAll
+  static void close() {
+    client.close();
+  }
+
+  @Test
+  void aSecondMigrationOfTheSameSourceIsRefusedAndTheFirstCompletesWithEveryRow() throws Exception {
+    try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-one-per-db", x -> {})) {
+      q.applyMigration(m -> m.getSpec().start = false);
+      q.awaitPhase(Phase.Ready, Duration.ofMinutes(3));
+
+      PostgresMigration second = q.migration();
+      second.getMetadata().setName("second-migration");
+      second.getMetadata().setResourceVersion(null);
+      second.getMetadata().setUid(null);
+      second.setStatus(null);
+      second.getSpec().start = true;
+      client.resource(second).create();
+      PostgresMigration refused =
+          await()
+              .atMost(Duration.ofMinutes(3))
+              .until(
+                  () ->
+                      client
+                          .resources(PostgresMigration.class)
+                          .inNamespace(q.ns)
+                          .withName("second-migration")
+                          .get(),
+                  m -> m.getStatus() != null && m.phase() == Phase.PrepareFailed);
+      assertThat(refused.getStatus().checks)
+          .filteredOn(c -> c.name.equals(PreparationChecks.OTHER_MIGRATIONS))
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.blocks()).isTrue();
+                assertThat(c.message)
+                    .contains(
+                        "is the source of migration "
+                            + q.ns
+                            + "/"
+                            + QuickstartInstance.MIGRATION
+                            + " (Ready)")
+                    .contains(
+                        "is the destination of migration "
+                            + q.ns
+                            + "/"
+                            + QuickstartInstance.MIGRATION);
+              });
+
+      q.patchSpec("{\"start\":true}");
+      PostgresMigration done = q.awaitPhase(Phase.Completed, Duration.ofMinutes(6));
+      assertThat(done.getStatus().verification.mismatches).isEmpty();
+      assertThat(q.appRows(DESTINATION)).containsAll(q.appRows(SOURCE));
+      // The second never touched anything: no Job of its own.
+      assertThat(
+              client
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace(q.ns)
+                  .withLabel(CopyJobBuilder.MIGRATION_LABEL, "second-migration")
+                  .list()
+                  .getItems())
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void aCopyImageThatCannotBePulledRollsBackAndGivesTheAppBack() throws Exception {
+    try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-watchdog", x -> {})) {
+      q.applyMigration(
+          m -> {
+            m.getSpec().copy.image = UNPULLABLE;
+            m.getSpec().start = false;
+          });
+      q.awaitPhase(Phase.Ready, Duration.ofMinutes(3));
+      Map<String, String> before = q.appState();
+      String url = q.secretValue(APP_SECRET, "DATABASE_URL");
+      q.patchSpec("{\"start\":true}");
+
+      q.awaitPhase(Phase.Migrating, Duration.ofMinutes(2));
+      PostgresMigration failed = q.awaitPhase(Phase.Failed, Duration.ofMinutes(3));
+
+      assertThat(failed.getStatus().message)
+          .contains("'s pod could not run for")
+          .containsPattern("ErrImagePull|ImagePullBackOff")
+          .contains("the app is not kept down for it");
+      assertThat(q.appState()).isEqualTo(before);
+      assertThat(q.secretValue(APP_SECRET, "DATABASE_URL")).isEqualTo(url);
+      assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
+      assertThat(
+              client
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace(q.ns)
+                  .withLabel(CopyJobBuilder.MIGRATION_LABEL, QuickstartInstance.MIGRATION)
+                  .list()
+                  .getItems())
+          .isEmpty();
+    }
+  }
+}
