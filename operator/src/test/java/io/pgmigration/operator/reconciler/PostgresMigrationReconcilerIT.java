@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,20 @@ class PostgresMigrationReconcilerIT {
     for (PostgresServer s : new PostgresServer[] {source, destination, lacksHstore}) {
       s.close();
     }
+  }
+
+  /**
+   * Every test's migrations go when it ends: they use the same two servers, and one migration per
+   * database holds across namespaces.
+   */
+  @AfterEach
+  void deleteMigrations() {
+    client.resources(PostgresMigration.class).inAnyNamespace().delete();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> client.resources(PostgresMigration.class).inAnyNamespace().list().getItems(),
+            List::isEmpty);
   }
 
   /** A namespace like the quickstart's, its Secrets pointing at the given servers. */

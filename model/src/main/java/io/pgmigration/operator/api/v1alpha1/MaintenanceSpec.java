@@ -3,9 +3,20 @@ package io.pgmigration.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
 /** Which of the app's workloads are stopped while the database is copied. */
+@ValidationRule(
+    value =
+        "!has(self.selector) || (has(self.selector.matchLabels) && size(self.selector.matchLabels)"
+            + " > 0) || (has(self.selector.matchExpressions)"
+            + " && size(self.selector.matchExpressions) > 0)",
+    fieldPath = ".selector",
+    reason = "FieldValueInvalid",
+    message =
+        "selector must select something: an empty selector selects every workload of the"
+            + " namespace, the database servers' too; leave it out to stop none")
 public class MaintenanceSpec {
   @JsonPropertyDescription(
       "Selects the app's Deployments and StatefulSets (scaled to zero) and CronJobs (suspended)"

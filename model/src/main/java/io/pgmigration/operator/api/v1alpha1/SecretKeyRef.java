@@ -10,11 +10,13 @@ import io.fabric8.generator.annotation.Size;
 public class SecretKeyRef {
   @Required
   @Size(min = 1, max = 253)
+  @Pattern(Names.DNS_SUBDOMAIN)
   @JsonPropertyDescription("Name of a Secret in the migration's namespace.")
   public String name;
 
   @Default("DATABASE_URL")
-  @Pattern("^[-._a-zA-Z0-9]+$")
+  @Size(min = 1, max = 253)
+  @Pattern(Names.SECRET_KEY)
   @JsonPropertyDescription("Key in the Secret. Defaults to DATABASE_URL.")
   public String key = "DATABASE_URL";
 

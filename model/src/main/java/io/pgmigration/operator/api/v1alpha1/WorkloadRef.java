@@ -1,6 +1,7 @@
 package io.pgmigration.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
@@ -12,6 +13,7 @@ public class WorkloadRef {
 
   @Required
   @Size(min = 1, max = 253)
+  @Pattern(Names.DNS_SUBDOMAIN)
   @JsonPropertyDescription("Name of the workload in the migration's namespace.")
   public String name;
 
