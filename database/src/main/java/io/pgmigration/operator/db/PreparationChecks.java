@@ -51,6 +51,7 @@ public final class PreparationChecks {
   public static final String ROLE_MEMBERSHIP = "RoleMembership";
   public static final String COPY_IMAGE = "CopyImage";
   public static final String OTHER_MIGRATIONS = "OtherMigrations";
+  public static final String MAINTENANCE_SCOPE = "MaintenanceScope";
 
   private PreparationChecks() {}
 
@@ -118,7 +119,7 @@ public final class PreparationChecks {
   public static List<CheckResult> evaluate(Inputs in) {
     List<CheckResult> out = new ArrayList<>();
     ConnectionChecks.evaluate(out, in);
-    out.add(copyImage(in.copyImage(), in.allowedCopyImages()));
+    out.add(ClusterChecks.copyImage(in.copyImage(), in.allowedCopyImages()));
 
     DatabaseFacts src = in.sourceFacts().ok() ? in.sourceFacts().value() : null;
     DatabaseFacts dst = in.destinationFacts().ok() ? in.destinationFacts().value() : null;
@@ -206,50 +207,6 @@ public final class PreparationChecks {
                 + String.join(", ", missing)
                 + " on the destination server (or use an image that has them), or drop"
                 + " the extensions from the source if they are unused.");
-  }
-
-  /**
-   * CopyImage: the copy Job runs the operator's own image or one from the allow-list, as the
-   * admission policy requires too: the image receives both databases' URLs.
-   */
-  private static CheckResult copyImage(String image, List<String> allowed) {
-    if (image == null || image.isBlank()) {
-      return passed(COPY_IMAGE, Severity.Blocking, "the copy runs the operator's own image");
-    }
-    return allowed.contains(image)
-        ? passed(COPY_IMAGE, Severity.Blocking, "spec.copy.image " + image + " is allowed")
-        : failed(
-            COPY_IMAGE,
-            Severity.Blocking,
-            "spec.copy.image " + image + " is not allowed: it would receive both databases' URLs",
-            "Leave spec.copy.image empty for the operator's own image, or ask an administrator to"
-                + " add it to copyImages in ConfigMap"
-                + " pgmigration-system/pg-migration-operator-admission.");
-  }
-
-  /**
-   * OtherMigrations: no other active migration uses either database, as its source or its
-   * destination, in any namespace.
-   *
-   * @param conflicts one sentence per database another migration holds; null when the databases
-   *     could not be identified
-   */
-  public static CheckResult otherMigrations(List<String> conflicts) {
-    if (conflicts == null) {
-      return error(
-          OTHER_MIGRATIONS, Severity.Blocking, "not run: the databases are not both reachable");
-    }
-    return conflicts.isEmpty()
-        ? passed(
-            OTHER_MIGRATIONS,
-            Severity.Blocking,
-            "no other active migration uses the source or the destination; this one holds them")
-        : failed(
-            OTHER_MIGRATIONS,
-            Severity.Blocking,
-            String.join("; ", conflicts),
-            "One migration per database: wait until that migration ends (or cancel or delete"
-                + " it), then change this one's spec to prepare again.");
   }
 
   /** Whether {@code dst} holds this migration's own subscription. */

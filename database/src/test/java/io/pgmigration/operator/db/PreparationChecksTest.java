@@ -197,6 +197,21 @@ class PreparationChecksTest {
   }
 
   @Test
+  void maintenanceThatWouldStopADatabaseServerBlocks() {
+    CheckResult scope =
+        ClusterChecks.maintenanceScope(
+            List.of("StatefulSet postgresql-clean-29349 serves the source (Service db)"));
+    assertThat(scope.blocks()).isTrue();
+    assertThat(scope.message)
+        .isEqualTo(
+            "maintenance would stop the database: StatefulSet postgresql-clean-29349 serves the"
+                + " source (Service db)");
+    assertThat(scope.hint).contains("spec.source.workload");
+    assertThat(ClusterChecks.maintenanceScope(List.of()).blocks()).isFalse();
+    assertThat(ClusterChecks.otherMigrations(null).result).isEqualTo(CheckOutcome.Error);
+  }
+
+  @Test
   void anAppPointingElsewhereIsAWarning() {
     In in = new In();
     in.appUrl = Found.of(AppUrl.POINTS_ELSEWHERE);

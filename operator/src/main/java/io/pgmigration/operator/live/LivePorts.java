@@ -18,7 +18,8 @@ public final class LivePorts {
     Workloads workloads = new Workloads(client);
     return new Ports(
         Instant::now,
-        new LivePreparation(client, secrets, copyImage, DatabaseClaims.fromEnvironment(client)),
+        new LivePreparation(
+            client, secrets, workloads, copyImage, DatabaseClaims.fromEnvironment(client)),
         new LiveMaintenance(workloads, secrets),
         new LiveCopying(new CopyJobs(client, jobs), secrets, copyImage),
         new LiveReplication(secrets),

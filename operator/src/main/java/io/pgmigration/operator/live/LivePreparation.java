@@ -15,6 +15,7 @@ import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
 import io.pgmigration.operator.api.v1alpha1.SpecHash;
 import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
 import io.pgmigration.operator.db.ClientTools;
+import io.pgmigration.operator.db.ClusterChecks;
 import io.pgmigration.operator.db.DatabaseFacts;
 import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.db.PreparationChecks;
@@ -27,13 +28,18 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The checks' inputs, read from the Secrets, the workloads and the two databases; {@link
  * PreparationChecks} judges them. Everything is read, nothing is changed.
  */
 record LivePreparation(
-    KubernetesClient client, MigrationSecrets secrets, CopyImage copyImage, DatabaseClaims claims)
+    KubernetesClient client,
+    MigrationSecrets secrets,
+    Workloads workloads,
+    CopyImage copyImage,
+    DatabaseClaims claims)
     implements Preparation {
   /** How long the rehearsal may take before it is reported as not finished. */
   static final Duration REHEARSAL_BUDGET = Duration.ofMinutes(5);
@@ -66,6 +72,7 @@ record LivePreparation(
                 MigrationSecrets.describe(spec.app.databaseUrlSecret),
                 appUrl(ns, spec.app.databaseUrlSecret, source),
                 ownReplication));
+    checks.add(ClusterChecks.maintenanceScope(servedBySelected(m, source, destination)));
     checks.add(claim(m, source, sourceFacts, destination, destinationFacts));
     if (Checks.blocked(checks)) {
       checks.add(Rehearsal.notRun());
@@ -124,7 +131,7 @@ record LivePreparation(
       Found<PostgresUri> destination,
       Found<DatabaseFacts> destinationFacts) {
     if (!sourceFacts.ok() || !destinationFacts.ok()) {
-      return PreparationChecks.otherMigrations(null);
+      return ClusterChecks.otherMigrations(null);
     }
     List<String> conflicts = new ArrayList<>();
     for (String role : List.of("source", "destination")) {
@@ -143,7 +150,41 @@ record LivePreparation(
         conflicts.add(conflict);
       }
     }
-    return PreparationChecks.otherMigrations(conflicts);
+    return ClusterChecks.otherMigrations(conflicts);
+  }
+
+  /**
+   * The workloads maintenance would stop that serve the source or the destination: their pods are
+   * behind the Service a database's host names.
+   */
+  private List<String> servedBySelected(
+      PostgresMigration m, Found<PostgresUri> source, Found<PostgresUri> destination) {
+    String ns = m.getMetadata().getNamespace();
+    DatabaseServers servers = new DatabaseServers(client);
+    List<String> out = new ArrayList<>();
+    for (var side : List.of(Map.entry("source", source), Map.entry("destination", destination))) {
+      if (!side.getValue().ok()) {
+        continue;
+      }
+      var service = servers.service(ns, side.getValue().value());
+      if (service == null) {
+        continue;
+      }
+      for (HasMetadata w : workloads.selected(m)) {
+        if (DatabaseServers.serves(service, w)) {
+          out.add(
+              HasMetadata.getKind(w.getClass())
+                  + " "
+                  + w.getMetadata().getName()
+                  + " serves the "
+                  + side.getKey()
+                  + " (Service "
+                  + service.getMetadata().getName()
+                  + ")");
+        }
+      }
+    }
+    return out;
   }
 
   /** The name of the replication this migration set up and has not dropped, else null. */

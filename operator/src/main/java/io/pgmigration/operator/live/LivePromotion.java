@@ -62,4 +62,19 @@ record LivePromotion(KubernetesClient client, MigrationSecrets secrets, Workload
   public String destroySource(PostgresMigration m) {
     return workloads.destroySource(m);
   }
+
+  @Override
+  public String destroyRefusal(PostgresMigration m) {
+    var ref = m.getSpec().source.workload;
+    var workload = workloads.get(m, ref.kind.name(), ref.name);
+    if (workload == null) {
+      return null;
+    }
+    String ns = m.getMetadata().getNamespace();
+    var source = secrets.uri(ns, m.getSpec().source.connectionSecret);
+    if (!source.ok()) {
+      return "the source's Secret cannot be read (" + source.problem() + ")";
+    }
+    return new DatabaseServers(client).destroyRefusal(ns, workload, source.value());
+  }
 }

@@ -218,7 +218,7 @@ final class Workloads {
         .toList();
   }
 
-  private HasMetadata get(PostgresMigration m, String kind, String name) {
+  HasMetadata get(PostgresMigration m, String kind, String name) {
     return client.resources(classOf(kind)).inNamespace(ns(m)).withName(name).get();
   }
 

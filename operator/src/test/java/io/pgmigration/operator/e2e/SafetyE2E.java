@@ -41,7 +41,8 @@ class SafetyE2E {
   }
 
   @Test
-  void aSecondMigrationOfTheSameSourceIsRefusedAndTheFirstCompletesWithEveryRow() throws Exception {
+  void aSecondMigrationOfTheSameSourceIsRefusedAndTheFirstCompletesThenDestroysItsSource()
+      throws Exception {
     try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-one-per-db", x -> {})) {
       q.applyMigration(m -> m.getSpec().start = false);
       q.awaitPhase(Phase.Ready, Duration.ofMinutes(3));
@@ -88,6 +89,11 @@ class SafetyE2E {
       PostgresMigration done = q.awaitPhase(Phase.Completed, Duration.ofMinutes(6));
       assertThat(done.getStatus().verification.mismatches).isEmpty();
       assertThat(q.appRows(DESTINATION)).containsAll(q.appRows(SOURCE));
+      // destroySource deletes the source's server: the StatefulSet behind its Service.
+      q.patchSpec("{\"destroySource\":{\"confirm\":\"" + SOURCE + "\"}}");
+      PostgresMigration destroyed = q.awaitPhase(Phase.SourceDestroyed, Duration.ofMinutes(2));
+      assertThat(destroyed.getStatus().message).contains("StatefulSet " + SOURCE);
+      assertThat(client.apps().statefulSets().inNamespace(q.ns).withName(SOURCE).get()).isNull();
       // The second never touched anything: no Job of its own.
       assertThat(
               client

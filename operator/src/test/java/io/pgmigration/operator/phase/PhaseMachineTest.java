@@ -574,6 +574,25 @@ class PhaseMachineTest {
     assertThat(ctx.promotion.destroyed).isEqualTo(1);
   }
 
+  @Test
+  void destroyingAWorkloadThatDoesNotServeTheSourceIsRefused() {
+    PostgresMigration m = verifying();
+    until(m, Phase.Completed);
+    ctx.promotion.destroyRefusal =
+        "StatefulSet web-cache's pods are not behind Service postgresql-clean-29349, the source's"
+            + " host: it does not serve the source";
+    m.getSpec().destroySource = new DestroySourceSpec();
+    m.getSpec().destroySource.confirm = "postgresql-clean-29349";
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Completed);
+    assertThat(ctx.promotion.destroyed).isZero();
+    assertThat(m.getStatus().message)
+        .startsWith("spec.destroySource is refused: StatefulSet web-cache's pods")
+        .endsWith("Nothing was deleted.");
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.DESTROY_REFUSED).getStatus())
+        .isEqualTo("True");
+  }
+
   /**
    * Deletes {@code m} as the reconciler does: cleanup steps back to back, each one's status stored
    * before the next, until deletion is safe or a step has to wait; returns every stored status.

@@ -24,6 +24,14 @@ final class ScriptedPromotion implements Promotion {
     return List.of();
   }
 
+  /** Why the source workload may not be deleted, or null. */
+  String destroyRefusal;
+
+  @Override
+  public String destroyRefusal(PostgresMigration migration) {
+    return destroyRefusal;
+  }
+
   @Override
   public String destroySource(PostgresMigration migration) {
     destroyed++;

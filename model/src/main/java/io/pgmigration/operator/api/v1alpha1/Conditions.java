@@ -17,6 +17,9 @@ public final class Conditions {
     /** Set when spec.cancel arrives after the copy started, and so is refused. */
     public static final String CANCEL_REFUSED = "CancelRefused";
 
+    /** Set when spec.destroySource names a workload that does not serve the source. */
+    public static final String DESTROY_REFUSED = "DestroyRefused";
+
     private Type() {}
   }
 
@@ -46,6 +49,7 @@ public final class Conditions {
     public static final String REPLICATION_FAILED = "ReplicationFailed";
     public static final String CATCHING_UP = "CatchingUp";
     public static final String CAUGHT_UP = "CaughtUp";
+    public static final String NOT_THE_SOURCE = "NotTheSourceServer";
 
     private Reason() {}
   }

@@ -30,4 +30,10 @@ public interface Promotion {
    * @return what was deleted, in words
    */
   String destroySource(PostgresMigration migration);
+
+  /**
+   * Why {@code spec.source.workload} may not be deleted: it does not serve the source (its pods are
+   * not behind the Service the source's host names); null when it does, or is gone already.
+   */
+  String destroyRefusal(PostgresMigration migration);
 }
