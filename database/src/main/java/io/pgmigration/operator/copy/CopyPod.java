@@ -98,11 +98,8 @@ public final class CopyPod {
    */
   private void restore(String step, List<String> options) throws Exception {
     Path file = workDir().resolve("schema.sql");
-    Files.deleteIfExists(file);
-    Files.createFile(
-        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      Files.writeString(file, roles() + SchemaDump.script(source, options, ownership));
+      writePrivate(file, roles() + SchemaDump.script(source, options, ownership));
       script(step, Map.of("PGMO_SCHEMA_FILE", file.toString()));
     } finally {
       Files.deleteIfExists(file);
@@ -197,20 +194,26 @@ public final class CopyPod {
   private Map<String, String> connections() throws IOException {
     Path file = workDir().resolve("pgpass");
     if (!Files.exists(file)) {
-      Files.createFile(
-          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       StringBuilder lines = new StringBuilder();
       for (PostgresUri u : List.of(source, destination)) {
         if (u.pgpassLine() != null) {
           lines.append(u.pgpassLine()).append('\n');
         }
       }
-      Files.writeString(file, lines);
+      writePrivate(file, lines);
     }
     return Map.of(
         "PGMO_SOURCE", source.withoutPassword().conninfo(),
         "PGMO_DESTINATION", destination.withoutPassword().conninfo(),
         "PGPASSFILE", file.toString());
+  }
+
+  /** Writes {@code text} to a new {@code file} that only this pod's user may read (0600). */
+  private static void writePrivate(Path file, CharSequence text) throws IOException {
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, text);
   }
 
   private Path workDir() {

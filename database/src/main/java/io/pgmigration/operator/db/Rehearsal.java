@@ -3,6 +3,7 @@ package io.pgmigration.operator.db;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
+import io.pgmigration.operator.api.v1alpha1.SpecHash;
 import io.pgmigration.operator.copy.CopyFailure;
 import io.pgmigration.operator.copy.SourceCatalog;
 import io.pgmigration.operator.copy.TableInfo;
@@ -134,19 +135,15 @@ public final class Rehearsal {
     }
   }
 
+  /** Each entry's SQL, ended by a zero byte, hashed: pg_dump's comments and keys left out. */
   private static String hash(String preData, String postData) {
-    try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-      for (String section : List.of(preData, postData)) {
-        for (SchemaDump.Entry e : SchemaDump.entries(section)) {
-          sha.update(e.sql().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-          sha.update((byte) 0);
-        }
+    StringBuilder sql = new StringBuilder();
+    for (String section : List.of(preData, postData)) {
+      for (SchemaDump.Entry e : SchemaDump.entries(section)) {
+        sql.append(e.sql()).append('\0');
       }
-      return java.util.HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
+    return SpecHash.sha256(sql.toString());
   }
 
   /** A passed rehearsal kept, since neither the spec nor the source's schema changed since. */

@@ -5,10 +5,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.pgmigration.operator.api.v1alpha1.SpecHash;
 
 /**
  * One migration per database, across namespaces: a migration claims each of its two databases with
@@ -120,12 +117,6 @@ final class DatabaseClaims {
 
   /** A Lease name for database {@code key}: a DNS label, the same for the same database. */
   static String leaseName(String key) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return "pgmo-database-" + HexFormat.of().formatHex(digest).substring(0, 20);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "pgmo-database-" + SpecHash.sha256(key).substring(0, 20);
   }
 }

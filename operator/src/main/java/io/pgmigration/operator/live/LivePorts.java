@@ -16,14 +16,15 @@ public final class LivePorts {
   public static Ports of(KubernetesClient client, JobWatch jobs, CopyImage copyImage) {
     MigrationSecrets secrets = new MigrationSecrets(client);
     Workloads workloads = new Workloads(client);
+    DatabaseServers servers = new DatabaseServers(client);
     return new Ports(
         Instant::now,
         new LivePreparation(
-            client, secrets, workloads, copyImage, DatabaseClaims.fromEnvironment(client)),
+            client, secrets, workloads, servers, copyImage, DatabaseClaims.fromEnvironment(client)),
         new LiveMaintenance(workloads, secrets),
         new LiveCopying(new CopyJobs(client, jobs), secrets, copyImage),
         new LiveReplication(secrets),
-        new LivePromotion(client, secrets, workloads),
+        new LivePromotion(client, secrets, workloads, servers),
         (m, reason, message) -> Events.record(client, m, "Warning", reason, message));
   }
 }

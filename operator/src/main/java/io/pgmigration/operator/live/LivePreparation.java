@@ -28,7 +28,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The checks' inputs, read from the Secrets, the workloads and the two databases; {@link
@@ -38,6 +37,7 @@ record LivePreparation(
     KubernetesClient client,
     MigrationSecrets secrets,
     Workloads workloads,
+    DatabaseServers servers,
     CopyImage copyImage,
     DatabaseClaims claims)
     implements Preparation {
@@ -53,6 +53,10 @@ record LivePreparation(
     String ownReplication = ownReplication(m);
     Found<DatabaseFacts> sourceFacts = facts(source, ns);
     Found<DatabaseFacts> destinationFacts = facts(destination, ns);
+    List<Side> sides =
+        List.of(
+            new Side("source", source, sourceFacts),
+            new Side("destination", destination, destinationFacts));
     List<CheckResult> checks =
         PreparationChecks.evaluate(
             new PreparationChecks.Inputs(
@@ -72,8 +76,8 @@ record LivePreparation(
                 MigrationSecrets.describe(spec.app.databaseUrlSecret),
                 appUrl(ns, spec.app.databaseUrlSecret, source),
                 ownReplication));
-    checks.add(ClusterChecks.maintenanceScope(servedBySelected(m, source, destination)));
-    checks.add(claim(m, source, sourceFacts, destination, destinationFacts));
+    checks.add(ClusterChecks.maintenanceScope(servedBySelected(m, sides)));
+    checks.add(claim(m, sides));
     if (Checks.blocked(checks)) {
       checks.add(Rehearsal.notRun());
     } else if (ownReplication != null) {
@@ -120,30 +124,27 @@ record LivePreparation(
     return out;
   }
 
+  /** One of the two databases: its role in the migration, its URI and its facts. */
+  private record Side(String role, Found<PostgresUri> uri, Found<DatabaseFacts> facts) {}
+
   /**
    * OtherMigrations: claims both databases for {@code m} ({@link DatabaseClaims}), each known by
    * its server's identity (or, when the user may not read it, host and port) and its name.
    */
-  private CheckResult claim(
-      PostgresMigration m,
-      Found<PostgresUri> source,
-      Found<DatabaseFacts> sourceFacts,
-      Found<PostgresUri> destination,
-      Found<DatabaseFacts> destinationFacts) {
-    if (!sourceFacts.ok() || !destinationFacts.ok()) {
+  private CheckResult claim(PostgresMigration m, List<Side> sides) {
+    if (!sides.stream().allMatch(side -> side.facts().ok())) {
       return ClusterChecks.otherMigrations(null);
     }
     List<String> conflicts = new ArrayList<>();
-    for (String role : List.of("source", "destination")) {
-      boolean src = role.equals("source");
-      PostgresUri uri = (src ? source : destination).value();
-      DatabaseFacts f = (src ? sourceFacts : destinationFacts).value();
+    for (Side side : sides) {
+      PostgresUri uri = side.uri().value();
+      DatabaseFacts f = side.facts().value();
       String server =
           f.systemIdentifier() != null ? f.systemIdentifier() : uri.host() + ":" + uri.port();
       String conflict =
           claims.claim(
               m,
-              role,
+              side.role(),
               server + "/" + f.database(),
               "database " + f.database() + " on " + uri.host() + ":" + uri.port());
       if (conflict != null) {
@@ -157,27 +158,23 @@ record LivePreparation(
    * The workloads maintenance would stop that serve the source or the destination: their pods are
    * behind the Service a database's host names.
    */
-  private List<String> servedBySelected(
-      PostgresMigration m, Found<PostgresUri> source, Found<PostgresUri> destination) {
+  private List<String> servedBySelected(PostgresMigration m, List<Side> sides) {
     String ns = m.getMetadata().getNamespace();
-    DatabaseServers servers = new DatabaseServers(client);
+    List<HasMetadata> selected = workloads.selected(m);
     List<String> out = new ArrayList<>();
-    for (var side : List.of(Map.entry("source", source), Map.entry("destination", destination))) {
-      if (!side.getValue().ok()) {
-        continue;
-      }
-      var service = servers.service(ns, side.getValue().value());
+    for (Side side : sides) {
+      var service = side.uri().ok() ? servers.service(ns, side.uri().value()) : null;
       if (service == null) {
         continue;
       }
-      for (HasMetadata w : workloads.selected(m)) {
+      for (HasMetadata w : selected) {
         if (DatabaseServers.serves(service, w)) {
           out.add(
               HasMetadata.getKind(w.getClass())
                   + " "
                   + w.getMetadata().getName()
                   + " serves the "
-                  + side.getKey()
+                  + side.role()
                   + " (Service "
                   + service.getMetadata().getName()
                   + ")");

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /** The app's Secret rewritten ({@link SecretPromotion}), its readers restarted, the source gone. */
-record LivePromotion(KubernetesClient client, MigrationSecrets secrets, Workloads workloads)
+record LivePromotion(
+    KubernetesClient client, MigrationSecrets secrets, Workloads workloads, DatabaseServers servers)
     implements Promotion {
   @Override
   public String promoteSecret(PostgresMigration m) {
@@ -75,6 +76,6 @@ record LivePromotion(KubernetesClient client, MigrationSecrets secrets, Workload
     if (!source.ok()) {
       return "the source's Secret cannot be read (" + source.problem() + ")";
     }
-    return new DatabaseServers(client).destroyRefusal(ns, workload, source.value());
+    return servers.destroyRefusal(ns, workload, source.value());
   }
 }

@@ -21,11 +21,18 @@ public final class SpecHash {
     copy.promote = false;
     copy.cancel = false;
     copy.destroySource = null;
+    return sha256(Serialization.asJson(copy)).substring(0, 16);
+  }
+
+  /**
+   * The SHA-256 of {@code text} (UTF-8), in hex: the one hash the operator names things by and
+   * compares them with.
+   */
+  public static String sha256(String text) {
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(Serialization.asJson(copy).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JVM", e);
     }
