@@ -161,7 +161,7 @@ class MigrationLifecycleE2E {
       assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
       assertThat(q.appRows(SOURCE)).containsAll(sourceRows);
       assertThat(userTables(q, DESTINATION)).containsExactly("public.leftover");
-      assertThat(copyJobs(q)).isEmpty();
+      assertThat(q.copyJobs()).isEmpty();
     }
   }
 
@@ -222,7 +222,7 @@ class MigrationLifecycleE2E {
       assertThat(q.appState()).isEqualTo(before);
       assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
       assertThat(userTables(q, DESTINATION)).isEmpty();
-      assertThat(copyJobs(q)).isEmpty();
+      assertThat(q.copyJobs()).isEmpty();
     }
   }
 
@@ -309,7 +309,7 @@ class MigrationLifecycleE2E {
               });
 
       PostgresMigration done = q.awaitPhase(Phase.Completed, RUN);
-      List<Job> jobs = copyJobs(q);
+      List<Job> jobs = q.copyJobs();
       assertThat(jobs).hasSize(1);
       assertThat(jobs.get(0).getStatus().getSucceeded()).isEqualTo(1);
       assertThat(jobs.get(0).getStatus().getFailed()).isNull();
@@ -363,7 +363,7 @@ class MigrationLifecycleE2E {
       assertThat(done.getStatus().verification.mismatches).isEmpty();
       assertThat(q.query(DESTINATION, "SELECT count(*) FROM bulk"))
           .containsExactly(Integer.toString(2 * BULK_ROWS));
-      List<Job> jobs = copyJobs(q);
+      List<Job> jobs = q.copyJobs();
       assertThat(jobs).hasSize(1);
       assertThat(jobs.get(0).getStatus().getSucceeded()).isEqualTo(1);
       String resumed =
@@ -431,7 +431,7 @@ class MigrationLifecycleE2E {
       assertThat(q.appState()).isEqualTo(before);
       assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
       assertThat(userTables(q, DESTINATION)).isEmpty();
-      assertThat(copyJobs(q)).isEmpty();
+      assertThat(q.copyJobs()).isEmpty();
     }
   }
 
@@ -512,17 +512,6 @@ class MigrationLifecycleE2E {
         server,
         "SELECT schemaname || '.' || tablename FROM pg_tables"
             + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1");
-  }
-
-  private static List<Job> copyJobs(QuickstartInstance q) {
-    return client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(q.ns)
-        .withLabel(CopyJobBuilder.MIGRATION_LABEL, QuickstartInstance.MIGRATION)
-        .list()
-        .getItems();
   }
 
   private static List<Pod> copyPods(QuickstartInstance q) {

@@ -14,7 +14,6 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.db.PreparationChecks;
-import io.pgmigration.operator.k8s.CopyJobBuilder;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -124,7 +123,7 @@ class PredictTheCopyE2E {
               });
       assertThat(q.appState()).isEqualTo(before);
       assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
-      assertThat(copyJobs(q)).isEmpty();
+      assertThat(q.copyJobs()).isEmpty();
     }
   }
 
@@ -166,20 +165,8 @@ class PredictTheCopyE2E {
                   DESTINATION,
                   "SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace"))
           .containsExactly("0");
-      assertThat(copyJobs(q)).isEmpty();
+      assertThat(q.copyJobs()).isEmpty();
     }
-  }
-
-  private static java.util.List<io.fabric8.kubernetes.api.model.batch.v1.Job> copyJobs(
-      QuickstartInstance q) {
-    return client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(q.ns)
-        .withLabel(CopyJobBuilder.MIGRATION_LABEL, QuickstartInstance.MIGRATION)
-        .list()
-        .getItems();
   }
 
   /** The source's server from the PostgreSQL 17 image, built like the 15 one. */

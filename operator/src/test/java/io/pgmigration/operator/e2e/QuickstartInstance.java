@@ -10,11 +10,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.k8s.CopyJobBuilder;
 import io.pgmigration.operator.testing.Manifests;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +123,23 @@ final class QuickstartInstance implements AutoCloseable {
               4,
               TimeUnit.MINUTES);
     }
+  }
+
+  /** The Jobs the operator started for migration {@code name} (copy, schema, vacuum). */
+  List<Job> copyJobs(String name) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .withLabel(CopyJobBuilder.MIGRATION_LABEL, name)
+        .list()
+        .getItems();
+  }
+
+  /** The Jobs the operator started for the quickstart's migration. */
+  List<Job> copyJobs() {
+    return copyJobs(MIGRATION);
   }
 
   PostgresMigration migration() {

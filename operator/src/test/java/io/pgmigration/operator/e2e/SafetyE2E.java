@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.db.PreparationChecks;
-import io.pgmigration.operator.k8s.CopyJobBuilder;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -95,16 +94,7 @@ class SafetyE2E {
       assertThat(destroyed.getStatus().message).contains("StatefulSet " + SOURCE);
       assertThat(client.apps().statefulSets().inNamespace(q.ns).withName(SOURCE).get()).isNull();
       // The second never touched anything: no Job of its own.
-      assertThat(
-              client
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(q.ns)
-                  .withLabel(CopyJobBuilder.MIGRATION_LABEL, "second-migration")
-                  .list()
-                  .getItems())
-          .isEmpty();
+      assertThat(q.copyJobs("second-migration")).isEmpty();
     }
   }
 
@@ -131,16 +121,7 @@ class SafetyE2E {
       assertThat(q.appState()).isEqualTo(before);
       assertThat(q.secretValue(APP_SECRET, "DATABASE_URL")).isEqualTo(url);
       assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
-      assertThat(
-              client
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(q.ns)
-                  .withLabel(CopyJobBuilder.MIGRATION_LABEL, QuickstartInstance.MIGRATION)
-                  .list()
-                  .getItems())
-          .isEmpty();
+      assertThat(q.copyJobs()).isEmpty();
     }
   }
 }

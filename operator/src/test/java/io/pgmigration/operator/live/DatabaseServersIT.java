@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.secrets.PostgresUri;
 import io.pgmigration.operator.testing.KubeApiServers;
+import io.pgmigration.operator.testing.Manifests;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,11 +48,13 @@ class DatabaseServersIT {
         .serverSideApply();
     db =
         client
-            .resource(statefulSet("orders-db", Map.of("app", "orders-db", "tier", "data")))
+            .resource(
+                Manifests.databaseServer(
+                    NS, "orders-db", Map.of("app", "orders-db", "tier", "data")))
             .serverSideApply();
     cache =
         client
-            .resource(statefulSet("orders-cache", Map.of("app", "orders-cache")))
+            .resource(Manifests.databaseServer(NS, "orders-cache", Map.of("app", "orders-cache")))
             .serverSideApply();
     servers = new DatabaseServers(client);
   }
@@ -60,31 +62,6 @@ class DatabaseServersIT {
   @AfterAll
   static void close() {
     client.close();
-  }
-
-  private static StatefulSet statefulSet(String name, Map<String, String> labels) {
-    return new StatefulSetBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(NS)
-        .endMetadata()
-        .withNewSpec()
-        .withNewSelector()
-        .withMatchLabels(labels)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("postgres")
-        .withImage("postgres:15")
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
   }
 
   private static PostgresUri at(String host) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,33 +73,10 @@ class LivePortsIT {
     client.resource(web).create();
     client.resource(cronJob("maintenance")).create();
     // The source database carries the app's label too; it must never be stopped.
-    client
-        .resource(
-            new StatefulSetBuilder()
-                .withNewMetadata()
-                .withName("postgresql-clean-29349")
-                .withNamespace("maintenance")
-                .withLabels(APP)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(1)
-                .withNewSelector()
-                .withMatchLabels(Map.of("db", "source"))
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(Map.of("db", "source"))
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("postgres")
-                .withImage("postgres:15")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
+    StatefulSet source =
+        Manifests.databaseServer("maintenance", "postgresql-clean-29349", Map.of("db", "source"));
+    source.getMetadata().setLabels(APP);
+    client.resource(source).create();
 
     List<RecordedWorkload> recorded = ports.maintenance().recordWorkloads(m);
     assertThat(recorded)

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +59,36 @@ public final class Manifests {
         .withNewSpec()
         .addNewContainer()
         .withName("app")
+        .withImage("postgres:15")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * A one-replica StatefulSet whose pods carry {@code podLabels}, as a database server's does; its
+   * pods never run on API servers without a kubelet.
+   */
+  public static StatefulSet databaseServer(String ns, String name, Map<String, String> podLabels) {
+    return new StatefulSetBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(1)
+        .withNewSelector()
+        .withMatchLabels(podLabels)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("postgres")
         .withImage("postgres:15")
         .endContainer()
         .endSpec()
