@@ -28,6 +28,7 @@ import java.util.Map;
  * @param subscriptions logical replication subscriptions of this database
  * @param text how the database stores and sorts text
  * @param roles the roles its objects name, the server's roles, and the user's rights over them
+ * @param fence what could defeat the read-only fence, or hide that it was defeated
  */
 public record DatabaseFacts(
     int serverVersionNum,
@@ -50,7 +51,8 @@ public record DatabaseFacts(
     List<String> unloggedTables,
     List<String> subscriptions,
     TextRules text,
-    Roles.Facts roles) {
+    Roles.Facts roles,
+    FenceChecks.Facts fence) {
 
   /**
    * How a database stores and sorts text.

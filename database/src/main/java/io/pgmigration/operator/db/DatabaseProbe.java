@@ -121,7 +121,8 @@ public final class DatabaseProbe {
                     one(s, "SELECT pg_encoding_to_char(encoding) FROM pg_database" + THIS_DATABASE),
                     one(s, "SELECT datcollate FROM pg_database" + THIS_DATABASE),
                     one(s, "SELECT datctype FROM pg_database" + THIS_DATABASE)),
-                Roles.read(s));
+                Roles.read(s),
+                FenceChecks.read(s));
         return facts;
       }
     }

@@ -52,6 +52,7 @@ public final class PreparationChecks {
   public static final String COPY_IMAGE = "CopyImage";
   public static final String OTHER_MIGRATIONS = "OtherMigrations";
   public static final String MAINTENANCE_SCOPE = "MaintenanceScope";
+  public static final String FENCE = FenceChecks.FENCE;
 
   private PreparationChecks() {}
 
@@ -134,6 +135,7 @@ public final class PreparationChecks {
     }
     TextChecks.evaluate(out, src, dst);
     RoleChecks.evaluate(out, in.ownership(), src, dst);
+    out.add(FenceChecks.evaluate(src));
     capacity(out, src, in.destinationCapacityBytes());
     out.add(
         in.missingWorkloads().isEmpty()

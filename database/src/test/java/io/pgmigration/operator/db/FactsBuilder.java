@@ -17,6 +17,7 @@ final class FactsBuilder {
   List<String> subscriptions = List.of();
   DatabaseFacts.TextRules text = DatabaseFacts.TextRules.UTF8_C;
   Roles.Facts roles = Roles.Facts.none("app", true);
+  FenceChecks.Facts fence = FenceChecks.Facts.SOUND;
 
   FactsBuilder(String systemIdentifier) {
     this.systemIdentifier = systemIdentifier;
@@ -50,6 +51,7 @@ final class FactsBuilder {
         List.of(),
         subscriptions,
         text,
-        roles);
+        roles,
+        fence);
   }
 }

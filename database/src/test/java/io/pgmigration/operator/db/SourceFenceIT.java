@@ -70,4 +70,62 @@ class SourceFenceIT {
       SourceFence.lift(uri);
     }
   }
+
+  @Test
+  void theWriteCountersShowEveryWriteThatGetsPastTheFenceAndNothingElse() throws Exception {
+    server.app("CREATE TABLE IF NOT EXISTS counted (id serial PRIMARY KEY, v text)");
+    server.app("INSERT INTO counted (v) SELECT 'x' FROM generate_series(1, 100)");
+    try {
+      assertThat(SourceFence.fence(uri)).isEmpty();
+      var atFence = WriteCounters.read(uri, java.time.Instant.EPOCH);
+      // What the copy and the verification do, and what autovacuum does: not writes.
+      try (Connection c = DatabaseProbe.connect(uri);
+          Statement s = c.createStatement()) {
+        s.execute("SELECT count(*) FROM counted");
+        new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class))
+            .copyOut("COPY counted TO STDOUT", java.io.OutputStream.nullOutputStream());
+        s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+        s.execute("VACUUM ANALYZE counted");
+      }
+      assertThat(SourceFence.fence(uri)).isEmpty();
+      assertThat(WriteCounters.read(uri, java.time.Instant.EPOCH).differenceFrom(atFence)).isNull();
+
+      // A writer that asks for a read-write transaction, still connected when the proof runs.
+      try (Connection writer = DatabaseProbe.connect(uri);
+          Statement w = writer.createStatement()) {
+        w.execute("BEGIN READ WRITE");
+        w.execute("INSERT INTO counted (v) VALUES ('past the fence')");
+        w.execute("COMMIT");
+        assertThat(SourceFence.fence(uri)).isEmpty();
+      }
+      assertThat(WriteCounters.read(uri, java.time.Instant.EPOCH).differenceFrom(atFence))
+          .startsWith("its statistics count 1 row(s) inserted, 0 updated and 0 deleted")
+          .contains("a sequence moved");
+
+      var afterInsert = WriteCounters.read(uri, java.time.Instant.EPOCH);
+      server.execute(
+          "postgres", "app", "SET default_transaction_read_only = off", "TRUNCATE counted");
+      assertThat(SourceFence.fence(uri)).isEmpty();
+      assertThat(WriteCounters.read(uri, java.time.Instant.EPOCH).differenceFrom(afterInsert))
+          .isEqualTo("a table was truncated or rewritten, or its counters were reset");
+    } finally {
+      SourceFence.lift(uri);
+    }
+  }
+
+  @Test
+  void aLoginRoleThatTurnsTheReadOnlyDefaultOffFailsTheFenceCheck() throws SQLException {
+    server.superuser(
+        "app", "ALTER ROLE app IN DATABASE app SET default_transaction_read_only = off");
+    try {
+      DatabaseFacts facts = DatabaseProbe.probe(uri);
+      assertThat(facts.fence().readWriteRoles()).containsExactly("app");
+      var check = FenceChecks.evaluate(facts);
+      assertThat(check.blocks()).isTrue();
+      assertThat(check.message).contains("role(s) app turn default_transaction_read_only off");
+    } finally {
+      server.superuser("app", "ALTER ROLE app IN DATABASE app RESET default_transaction_read_only");
+    }
+    assertThat(FenceChecks.evaluate(DatabaseProbe.probe(uri)).blocks()).isFalse();
+  }
 }

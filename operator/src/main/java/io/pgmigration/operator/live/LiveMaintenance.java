@@ -2,8 +2,11 @@ package io.pgmigration.operator.live;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import io.pgmigration.operator.api.v1alpha1.SourceWrites;
 import io.pgmigration.operator.db.SourceFence;
+import io.pgmigration.operator.db.WriteCounters;
 import io.pgmigration.operator.phase.port.Maintenance;
+import java.time.Instant;
 import java.util.List;
 
 /** Maintenance on the cluster ({@link Workloads}) and on the source ({@link SourceFence}). */
@@ -31,6 +34,12 @@ record LiveMaintenance(Workloads workloads, MigrationSecrets secrets) implements
   @Override
   public List<String> fenceSource(PostgresMigration m) {
     return Sql.run("fence the source", () -> SourceFence.fence(secrets.source(m)));
+  }
+
+  @Override
+  public SourceWrites countSourceWrites(PostgresMigration m, Instant now) {
+    return Sql.run(
+        "count the writes to the source", () -> WriteCounters.read(secrets.source(m), now));
   }
 
   @Override

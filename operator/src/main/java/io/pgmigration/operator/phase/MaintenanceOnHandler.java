@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  *   <li>record every selected workload as it is (the downtime starts);
  *   <li>scale the Deployments and StatefulSets to zero and suspend the CronJobs, then wait up to
  *       drainTimeout for their pods and running Jobs to end;
- *   <li>mark the source as fenced, then fence it: read-only, remaining sessions ended.
+ *   <li>mark the source as fenced, then fence it: read-only, remaining sessions ended; and read
+ *       what its statistics count as written, to prove before the URL swap that nothing was.
  * </ol>
  *
  * Recording before stopping means a restarted operator never takes a workload it already scaled to
@@ -48,6 +49,9 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
               + String.join(", ", unended)
               + ". Connect as the database owner with pg_signal_backend, or stop those clients");
     }
+    // Every other session has just ended, so the counters are complete: the fence's evidence.
+    d.status().maintenance.writesAtFence =
+        ports.maintenance().countSourceWrites(d.migration(), d.now());
     d.moveTo(Phase.Migrating, "The app is stopped and the source is read-only; copying.");
     d.condition(
         Conditions.Type.MAINTENANCE_MODE,

@@ -6,13 +6,18 @@ import io.pgmigration.operator.phase.port.Ports;
 
 /**
  * Migrated: the data is verified and the app is still in maintenance, waiting for {@code promote}
- * (Heroku's "verify the data, then pg:promote").
+ * (Heroku's "verify the data, then pg:promote"). Before it moves on, {@link FenceProof} shows that
+ * no write reached the source since its fence closed.
  */
 final class MigratedHandler implements PhaseHandler {
   @Override
   public Step handle(StatusDraft d, Ports ports) {
     CancelRefusal.check(d, ports.notices());
     if (d.spec().promote) {
+      String unproven = FenceProof.check(d, ports);
+      if (unproven != null) {
+        return d.rollBack(Phase.Failed, unproven);
+      }
       d.moveTo(
           Phase.Promoting,
           "Switching the app's DATABASE_URL to the destination and bringing the app back.");

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.db.PreparationChecks;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * Safe for every tenant and every mistake, on the local cluster. Never left down: a copy that
  * cannot start gives the app back within the watchdog's limit (one minute in the local cluster's
  * overlay, three by default), not at the copy's six-hour deadline. One migration per database: a
- * second migration of the same database is refused while the first completes.
+ * second migration of the same database is refused while the first completes. The fence is proven:
+ * a write that got past it fails the migration instead of being lost at promotion.
  */
 class SafetyE2E {
   /** On the allow-list of hack/overlays/local, and in no registry. */
@@ -122,6 +124,42 @@ class SafetyE2E {
       assertThat(q.secretValue(APP_SECRET, "DATABASE_URL")).isEqualTo(url);
       assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
       assertThat(q.copyJobs()).isEmpty();
+    }
+  }
+
+  @Test
+  void aWriteThatGetsPastTheFenceFailsTheMigrationInsteadOfBeingLost() throws Exception {
+    try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-fence-proof", x -> {})) {
+      q.applyMigration(
+          m -> {
+            m.getSpec().start = false;
+            m.getSpec().promote = false;
+          });
+      q.awaitPhase(Phase.Ready, Duration.ofMinutes(3));
+      Map<String, String> before = q.appState();
+      q.patchSpec("{\"start\":true}");
+      PostgresMigration migrated = q.awaitPhase(Phase.Migrated, Duration.ofMinutes(6));
+      assertThat(migrated.getStatus().maintenance.writesAtFence.tables).isPositive();
+
+      // A client that asks for a read-write transaction: the read-only default does not stop it.
+      q.execute(
+          SOURCE,
+          "BEGIN READ WRITE; INSERT INTO app_writes (writer, n) VALUES ('past-the-fence', 1);"
+              + " COMMIT");
+      q.patchSpec("{\"promote\":true}");
+      PostgresMigration failed = q.awaitPhase(Phase.Failed, Duration.ofMinutes(2));
+
+      assertThat(failed.getStatus().message)
+          .contains("A write reached the source after its fence closed")
+          .contains("1 row(s) inserted, 0 updated and 0 deleted")
+          .contains("the app is back on the source");
+      assertThat(failed.getStatus().conditions)
+          .filteredOn(c -> c.getType().equals(Conditions.Type.FENCE_HELD))
+          .singleElement()
+          .satisfies(c -> assertThat(c.getReason()).isEqualTo(Conditions.Reason.WRITTEN));
+      assertThat(q.appState()).as("the app as it was, on the source").isEqualTo(before);
+      assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
+      assertThat(q.appRows(SOURCE)).contains("past-the-fence 1");
     }
   }
 }

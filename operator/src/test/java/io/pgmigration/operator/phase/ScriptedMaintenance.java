@@ -2,7 +2,10 @@ package io.pgmigration.operator.phase;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import io.pgmigration.operator.api.v1alpha1.SourceWrites;
+import io.pgmigration.operator.api.v1alpha1.Timestamps;
 import io.pgmigration.operator.phase.port.Maintenance;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +21,9 @@ final class ScriptedMaintenance implements Maintenance {
   boolean fenced;
   List<String> unendedSessions = List.of();
   RuntimeException liftFailure;
+
+  /** Rows a client wrote to the source past the fence; the counters show them. */
+  long writesPastFence;
 
   ScriptedMaintenance() {
     replicas.put("Deployment/web", 2);
@@ -65,6 +71,19 @@ final class ScriptedMaintenance implements Maintenance {
   public List<String> fenceSource(PostgresMigration migration) {
     fenced = true;
     return unendedSessions;
+  }
+
+  @Override
+  public SourceWrites countSourceWrites(PostgresMigration migration, Instant now) {
+    SourceWrites w = new SourceWrites();
+    w.readAt = Timestamps.of(now);
+    w.rowsInserted = 1000 + writesPastFence;
+    w.rowsUpdated = 0L;
+    w.rowsDeleted = 0L;
+    w.tables = 2;
+    w.tablesDigest = "tables-" + w.rowsInserted;
+    w.sequencesDigest = "sequences";
+    return w;
   }
 
   @Override

@@ -20,6 +20,9 @@ public final class Conditions {
     /** Set when spec.destroySource names a workload that does not serve the source. */
     public static final String DESTROY_REFUSED = "DestroyRefused";
 
+    /** Whether the source is shown to be unwritten since the fence closed, before the swap. */
+    public static final String FENCE_HELD = "FenceHeld";
+
     private Type() {}
   }
 
@@ -50,6 +53,9 @@ public final class Conditions {
     public static final String CATCHING_UP = "CatchingUp";
     public static final String CAUGHT_UP = "CaughtUp";
     public static final String NOT_THE_SOURCE = "NotTheSourceServer";
+    public static final String NO_WRITES = "NoWritesSinceFence";
+    public static final String WRITTEN = "WrittenSinceFence";
+    public static final String NOT_PROVEN = "NotProven";
 
     private Reason() {}
   }

@@ -51,6 +51,10 @@ public class PostgresMigrationStatus {
   @JsonPropertyDescription("The app's downtime: maintenance on to maintenance off.")
   public Downtime downtime;
 
+  @JsonPropertyDescription(
+      "An error being retried while the app may be down: since when, how often, and the last one.")
+  public Retry retrying;
+
   @JsonPropertyDescription("What maintenance changed, so that it can be undone exactly.")
   public Maintenance maintenance;
 
@@ -137,6 +141,18 @@ public class PostgresMigrationStatus {
     public Long seconds;
   }
 
+  /** An error the operator is retrying. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Retry {
+    @JsonPropertyDescription("When the error first happened (RFC 3339).")
+    public String since;
+
+    public Integer attempts;
+
+    @JsonPropertyDescription("The last error.")
+    public String error;
+  }
+
   /** What maintenance mode changed. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Maintenance {
@@ -144,6 +160,15 @@ public class PostgresMigrationStatus {
 
     @JsonPropertyDescription("Whether the source is currently fenced read-only.")
     public Boolean sourceFenced;
+
+    @JsonPropertyDescription(
+        "What the source's statistics counted as written to it when the fence closed; read again"
+            + " before the URL swap to prove that no write got through.")
+    public SourceWrites writesAtFence;
+
+    @JsonPropertyDescription(
+        "When the source was shown to be unwritten since the fence closed (RFC 3339).")
+    public String fenceProvenAt;
   }
 
   /** A workload as it was before maintenance. */

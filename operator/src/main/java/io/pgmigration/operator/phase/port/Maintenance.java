@@ -2,6 +2,8 @@ package io.pgmigration.operator.phase.port;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import io.pgmigration.operator.api.v1alpha1.SourceWrites;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -35,6 +37,12 @@ public interface Maintenance {
    * @return sessions that could not be ended; the fence holds only when this is empty
    */
   List<String> fenceSource(PostgresMigration migration);
+
+  /**
+   * What the source's statistics count as written to it, as of {@code now}: complete only right
+   * after {@link #fenceSource} has ended every other session.
+   */
+  SourceWrites countSourceWrites(PostgresMigration migration, Instant now);
 
   /** Makes the source writable again. */
   void liftSourceFence(PostgresMigration migration);
