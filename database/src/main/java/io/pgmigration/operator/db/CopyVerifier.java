@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,21 +26,33 @@ import java.util.Properties;
 public final class CopyVerifier {
   private CopyVerifier() {}
 
-  /** Compares the two databases; their schemas with owners and grants when the copy keeps them. */
+  /**
+   * Compares the two databases; their schemas with owners and grants when the copy keeps them.
+   *
+   * @param statementLimit how long one statement (a whole table read at once) may run on either
+   *     side, and how long either server may take to answer: a server that stops answering fails
+   *     the verification instead of keeping the app down
+   */
   public static PostgresMigrationStatus.Verification compare(
-      PostgresUri source, PostgresUri destination, VerificationMode mode, Ownership ownership)
+      PostgresUri source,
+      PostgresUri destination,
+      VerificationMode mode,
+      Ownership ownership,
+      Duration statementLimit)
       throws SQLException {
-    // A large table is read for as long as it takes: no socket timeout.
-    Properties unbounded = new Properties();
-    unbounded.setProperty("socketTimeout", "0");
-    try (Connection src = DatabaseProbe.connect(source, unbounded);
-        Connection dst = DatabaseProbe.connect(destination, unbounded)) {
+    // The server ends a statement at the limit; the socket gives up a little later, for a server
+    // that does not answer at all.
+    Properties limited = new Properties();
+    limited.setProperty("socketTimeout", String.valueOf(statementLimit.toSeconds() + 15));
+    try (Connection src = DatabaseProbe.connect(source, limited);
+        Connection dst = DatabaseProbe.connect(destination, limited)) {
       src.setReadOnly(true);
       dst.setReadOnly(true);
-      // Each table's own rows, all of them: row-level security must not hide any from the count.
       for (Connection c : List.of(src, dst)) {
         try (Statement s = c.createStatement()) {
+          // Each table's own rows, all of them: row-level security must not hide any.
           s.execute("SET row_security = off");
+          s.execute("SET statement_timeout = " + statementLimit.toMillis());
         }
       }
       List<Mismatch> mismatches = new ArrayList<>();
@@ -55,7 +68,8 @@ public final class CopyVerifier {
                 "large objects",
                 objects + " on the source, " + destinationObjects + " on the destination"));
       }
-      SchemaComparison.Result schema = SchemaComparison.compare(source, destination, ownership);
+      SchemaComparison.Result schema =
+          SchemaComparison.compare(source, destination, ownership, statementLimit);
       mismatches.addAll(schema.mismatches());
       PostgresMigrationStatus.Verification result = new PostgresMigrationStatus.Verification();
       result.schemaObjectsCompared = schema.compared();

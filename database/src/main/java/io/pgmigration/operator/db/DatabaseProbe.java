@@ -34,6 +34,8 @@ public final class DatabaseProbe {
     p.putAll(settings);
     p.putIfAbsent("connectTimeout", "10");
     p.putIfAbsent("socketTimeout", "60");
+    // A peer that vanished (a node lost, a partition) is noticed by the kernel, not waited on.
+    p.putIfAbsent("tcpKeepAlive", "true");
     p.putIfAbsent("ApplicationName", "pg-migration-operator");
     // The driver itself, not DriverManager: DriverManager only offers drivers registered by the
     // caller's class loader, which fails under Quarkus' and the tests' class loaders alike.

@@ -26,10 +26,14 @@ final class SchemaComparison {
   /** The objects that differ, and how many objects of the source were compared. */
   record Result(List<Mismatch> mismatches, int compared) {}
 
-  /** Compares the schemas of {@code source} and {@code destination}. */
-  static Result compare(PostgresUri source, PostgresUri destination, Ownership ownership)
+  /**
+   * Compares the schemas of {@code source} and {@code destination}, both dumps together within
+   * {@link #BUDGET} or {@code limit}, whichever is shorter.
+   */
+  static Result compare(
+      PostgresUri source, PostgresUri destination, Ownership ownership, Duration limit)
       throws SQLException {
-    Instant deadline = Instant.now().plus(BUDGET);
+    Instant deadline = Instant.now().plus(limit.compareTo(BUDGET) < 0 ? limit : BUDGET);
     BothSides.Pair<Map<String, String>> objects =
         BothSides.read(
             () -> objects(source, ownership, deadline),

@@ -76,7 +76,8 @@ class CopyPodIT {
               PostgresUri.parse(source.uri()),
               PostgresUri.parse(destination.uri()),
               VerificationMode.Checksums,
-              io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve);
+              io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
+              java.time.Duration.ofMinutes(5));
       assertThat(v.mismatches).isEmpty();
       assertThat(v.tablesCompared).isEqualTo(5);
       assertThat(v.sequencesCompared).isEqualTo(5);

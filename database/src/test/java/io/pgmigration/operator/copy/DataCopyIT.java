@@ -266,7 +266,11 @@ class DataCopyIT {
     assertThat(withoutRestrictKeys(schemaDestination)).isEqualTo(withoutRestrictKeys(schemaSource));
     PostgresMigrationStatus.Verification v =
         CopyVerifier.compare(
-            uri(source), uri(destination), VerificationMode.Checksums, Ownership.Preserve);
+            uri(source),
+            uri(destination),
+            VerificationMode.Checksums,
+            Ownership.Preserve,
+            java.time.Duration.ofMinutes(5));
     assertThat(v.mismatches).isEmpty();
     assertThat(v.tablesCompared).isGreaterThanOrEqualTo(20);
     String los =

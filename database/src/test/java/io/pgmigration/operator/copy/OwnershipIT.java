@@ -131,7 +131,8 @@ class OwnershipIT {
                       uri(from),
                       uri(destination.superuserUri()),
                       VerificationMode.Checksums,
-                      Ownership.Preserve)
+                      Ownership.Preserve,
+                      java.time.Duration.ofMinutes(5))
                   .mismatches)
           .isEmpty();
       String owners =

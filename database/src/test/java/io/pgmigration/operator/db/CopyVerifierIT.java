@@ -46,7 +46,8 @@ class CopyVerifierIT {
         PostgresUri.parse(source.uri()),
         PostgresUri.parse(destination.uri()),
         mode,
-        io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve);
+        io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
+        java.time.Duration.ofMinutes(5));
   }
 
   @Test

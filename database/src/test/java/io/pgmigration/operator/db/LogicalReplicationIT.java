@@ -126,7 +126,8 @@ class LogicalReplicationIT {
               srcUri,
               PostgresUri.parse(destination.uri()),
               io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode.Checksums,
-              io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve);
+              io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
+              java.time.Duration.ofMinutes(5));
       assertThat(verification.mismatches).isEmpty();
       assertThat(destination.query("SELECT count FROM customer_count"))
           .isEqualTo(source.query("SELECT count(*) FROM customers"));

@@ -6,16 +6,22 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /**
- * How long the operator lets the pods it starts be unable to run ({@code pgmo.watchdog.*}, or
- * PGMO_WATCHDOG_* variables); defaults to {@link Watchdog#DEFAULT}.
+ * How long the operator lets something keep the app down before it gives up ({@code
+ * pgmo.watchdog.*}, or PGMO_WATCHDOG_* variables); defaults to {@link Watchdog#DEFAULT}.
  */
 @ConfigMapping(prefix = "pgmo.watchdog")
 public interface WatchdogConfig {
   @WithDefault("3m")
   Duration stuckPod();
 
+  @WithDefault("2m")
+  Duration errorsFor();
+
+  @WithDefault("1h")
+  Duration statement();
+
   /** These limits for the phase machine. */
   default Watchdog watchdog() {
-    return new Watchdog(stuckPod());
+    return new Watchdog(stuckPod(), errorsFor(), statement());
   }
 }

@@ -12,6 +12,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.k8s.CopyJobBuilder;
 import io.pgmigration.operator.phase.port.Copying.CopyJob;
 import io.pgmigration.operator.phase.port.Copying.CopyJob.State;
+import io.pgmigration.operator.secrets.Redaction;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -145,9 +146,11 @@ final class CopyJobs {
                 .tailingLines(5)
                 .getLog();
         if (log != null && !log.isBlank()) {
-          return Arrays.stream(log.strip().split("\n"))
-              .map(String::strip)
-              .collect(Collectors.joining(" | "));
+          return Redaction.redact(
+              Arrays.stream(log.strip().split("\n"))
+                  .map(String::strip)
+                  .collect(Collectors.joining(" | ")),
+              List.of());
         }
       } catch (KubernetesClientException e) {
         // The log is a courtesy; the Job's own condition already says it failed.

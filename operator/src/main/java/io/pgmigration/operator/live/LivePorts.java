@@ -1,6 +1,7 @@
 package io.pgmigration.operator.live;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgmigration.operator.phase.Watchdog;
 import io.pgmigration.operator.phase.port.Ports;
 import java.time.Instant;
 
@@ -12,8 +13,10 @@ public final class LivePorts {
    * @param jobs the operator's Jobs and their pods as the reconciler's informers see them
    * @param copyImage the copy Jobs' image when a migration's spec names none, and the images a spec
    *     may name
+   * @param watchdog how long a database may take to answer the verification
    */
-  public static Ports of(KubernetesClient client, JobWatch jobs, CopyImage copyImage) {
+  public static Ports of(
+      KubernetesClient client, JobWatch jobs, CopyImage copyImage, Watchdog watchdog) {
     MigrationSecrets secrets = new MigrationSecrets(client);
     Workloads workloads = new Workloads(client);
     DatabaseServers servers = new DatabaseServers(client);
@@ -22,7 +25,7 @@ public final class LivePorts {
         new LivePreparation(
             client, secrets, workloads, servers, copyImage, DatabaseClaims.fromEnvironment(client)),
         new LiveMaintenance(workloads, secrets),
-        new LiveCopying(new CopyJobs(client, jobs), secrets, copyImage),
+        new LiveCopying(new CopyJobs(client, jobs), secrets, copyImage, watchdog.statement()),
         new LiveReplication(secrets),
         new LivePromotion(client, secrets, workloads, servers),
         (m, reason, message) -> Events.record(client, m, "Warning", reason, message));

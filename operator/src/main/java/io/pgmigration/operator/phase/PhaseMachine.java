@@ -9,10 +9,12 @@ import io.pgmigration.operator.phase.port.Ports;
  * The phase dispatch: one handler per phase, chosen by an exhaustive switch. Given a migration as
  * it is, computes its next status and when to look again; all I/O goes through {@link Ports}.
  *
- * <p>A migration marked for rollback is rolled back whatever its phase. An unexpected error in a
- * phase that {@linkplain Phase#rollsBackOnFailure rolls back} starts that rollback too: the app
- * must not stay down while an error repeats. After every step, a Streaming migration's replication
- * is dropped once its phase no longer needs it ({@link ReplicationCleanup}).
+ * <p>A migration marked for rollback is rolled back whatever its phase. An unexpected error while
+ * the app {@linkplain Phase#appMayBeDown may be down} is retried with back-off; in a phase that
+ * {@linkplain Phase#rollsBackOnFailure rolls back} it starts that rollback once it has lasted
+ * {@link Watchdog#errorsFor()}: the app must not stay down while an error repeats. After every
+ * step, a Streaming migration's replication is dropped once its phase no longer needs it ({@link
+ * ReplicationCleanup}).
  */
 public final class PhaseMachine {
   private final PhaseHandler pending = new PendingHandler();
@@ -27,6 +29,7 @@ public final class PhaseMachine {
   private final PhaseHandler completed = new CompletedHandler();
   private final PhaseHandler rollback = new RollbackHandler();
   private final PhaseHandler hold = new HoldHandler();
+  private final Watchdog watchdog;
 
   /** A machine that looks at what no watch tells it as often as {@code polling} says. */
   public PhaseMachine(Polling polling, Watchdog watchdog) {
@@ -34,6 +37,7 @@ public final class PhaseMachine {
     this.ready = new ReadyHandler(polling);
     this.maintenanceOn = new MaintenanceOnHandler(polling);
     this.migrating = new MigratingHandler(polling, watchdog, new StreamingSwitchover(polling));
+    this.watchdog = watchdog;
   }
 
   /** A machine with the default polling intervals and watchdog. */
@@ -41,21 +45,17 @@ public final class PhaseMachine {
     this(Polling.DEFAULT, Watchdog.DEFAULT);
   }
 
+  /** The limits this machine keeps, which the live ports keep too. */
+  public Watchdog watchdog() {
+    return watchdog;
+  }
+
   /** The next status and step of {@code migration}. The migration itself is not changed. */
   public Result next(PostgresMigration migration, Ports ports) {
     StatusDraft draft = new StatusDraft(migration, ports.clock().now());
     Phase phase = draft.phase();
     PhaseHandler handler = draft.status().rollback != null ? rollback : handler(phase);
-    Step step;
-    try {
-      step = handler.handle(draft, ports);
-    } catch (RuntimeException e) {
-      if (handler == rollback || !phase.rollsBackOnFailure()) {
-        throw e;
-      }
-      step =
-          draft.rollBack(Phase.Failed, "Unexpected error in phase " + phase + ": " + describe(e));
-    }
+    Step step = handleRetryingErrors(handler, draft, ports);
     step = ReplicationCleanup.afterStep(draft, ports, step);
     return new Result(draft.finish(), step);
   }
@@ -94,9 +94,9 @@ public final class PhaseMachine {
     }
     Step step = Step.waitForChange();
     if (status.rollback != null) {
-      step = rollback.handle(draft, ports);
+      step = handleRetryingErrors(rollback, draft, ports);
     } else if (status.phase == Phase.Promoting) {
-      step = promoting.handle(draft, ports);
+      step = handleRetryingErrors(promoting, draft, ports);
     }
     if (ReplicationCleanup.live(status)) {
       step = ReplicationCleanup.drop(draft, ports, step);
@@ -104,9 +104,24 @@ public final class PhaseMachine {
     return new Result(draft.finish(), step);
   }
 
-  private static String describe(RuntimeException e) {
-    Throwable cause = e.getCause() != null && e.getMessage() == null ? e.getCause() : e;
-    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  /**
+   * One step of {@code handler}. While the app may be down, an unexpected error is retried with
+   * back-off ({@link ErrorRetries}); otherwise it is the reconciler's to report and retry.
+   */
+  private Step handleRetryingErrors(PhaseHandler handler, StatusDraft draft, Ports ports) {
+    Phase phase = draft.phase();
+    try {
+      Step step = handler.handle(draft, ports);
+      draft.status().retrying = null;
+      return step;
+    } catch (RuntimeException e) {
+      boolean rollingBack = handler == rollback;
+      if (!rollingBack && !phase.appMayBeDown()) {
+        throw e;
+      }
+      return ErrorRetries.retry(
+          draft, e, !rollingBack && phase.rollsBackOnFailure() ? watchdog.errorsFor() : null);
+    }
   }
 
   /** A new status and when to look again. */

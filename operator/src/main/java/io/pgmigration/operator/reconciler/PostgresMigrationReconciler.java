@@ -23,6 +23,7 @@ import io.pgmigration.operator.phase.PhaseMachine;
 import io.pgmigration.operator.phase.StatusDraft;
 import io.pgmigration.operator.phase.Step;
 import io.pgmigration.operator.phase.port.Ports;
+import io.pgmigration.operator.secrets.Redaction;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,10 @@ public class PostgresMigrationReconciler
 
   static final Duration CONTINUE_AFTER = Duration.ofMillis(200);
 
-  /** How long a deleted migration's rollback is retried before its finalizer is let go. */
+  /**
+   * How long a deleted migration's rollback is retried, when its whole namespace is being deleted,
+   * before its finalizer is let go.
+   */
   static final Duration CLEANUP_GIVE_UP = Duration.ofMinutes(3);
 
   private final PhaseMachine machine;
@@ -96,7 +100,7 @@ public class PostgresMigrationReconciler
   public List<EventSource<?, PostgresMigration>> prepareEventSources(
       EventSourceContext<PostgresMigration> context) {
     OwnJobs own = new OwnJobs(context);
-    ports = LivePorts.of(client, own, copyImage);
+    ports = LivePorts.of(client, own, copyImage, machine.watchdog());
     return new ArrayList<>(own.eventSources());
   }
 
@@ -152,11 +156,15 @@ public class PostgresMigrationReconciler
       return DeleteControl.defaultDelete();
     }
     String deleted = migration.getMetadata().getDeletionTimestamp();
-    if (deleted != null && Instant.parse(deleted).plus(CLEANUP_GIVE_UP).isBefore(Instant.now())) {
-      // Typically the whole namespace is being deleted and the source with it: holding the
-      // finalizer longer would only keep the namespace from going away.
+    if (deleted != null
+        && Instant.parse(deleted).plus(CLEANUP_GIVE_UP).isBefore(Instant.now())
+        && namespaceGoingAway(migration)) {
+      // The whole namespace is being deleted, the source and the app with it: holding the
+      // finalizer longer would only keep the namespace from going away. Otherwise the app may
+      // still be down, and the rollback is retried for as long as it takes.
       String left =
-          "Deleted before the rollback could finish, and it still could not after "
+          "Deleted with its namespace before the rollback could finish, and it still could not"
+              + " after "
               + CLEANUP_GIVE_UP.toMinutes()
               + " minutes; giving up. What is left: "
               + migration.getStatus().message;
@@ -166,6 +174,17 @@ public class PostgresMigrationReconciler
     }
     return DeleteControl.noFinalizerRemoval()
         .rescheduleAfter(step.requeueAfter().orElse(ERROR_RETRY).toMillis());
+  }
+
+  /** Whether the migration's namespace is being deleted (or already is). */
+  private boolean namespaceGoingAway(PostgresMigration migration) {
+    try {
+      var namespace = client.namespaces().withName(ns(migration)).get();
+      return namespace == null || namespace.getMetadata().getDeletionTimestamp() != null;
+    } catch (RuntimeException e) {
+      LOG.warnf("%s: could not read the namespace: %s", ns(migration), e.getMessage());
+      return false;
+    }
   }
 
   /**
@@ -197,7 +216,9 @@ public class PostgresMigrationReconciler
         "Could not reconcile, retrying every "
             + ERROR_RETRY.toSeconds()
             + "s: "
-            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            + (e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : Redaction.redact(e.getMessage(), List.of())));
     return draft.status();
   }
 

@@ -3,8 +3,10 @@ package io.pgmigration.operator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import io.pgmigration.operator.config.LeaderElection;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,20 +18,56 @@ final class LocalCluster {
 
   private LocalCluster() {}
 
-  /** The one operator pod that is not being deleted. */
-  static Pod operatorPod(KubernetesClient client) {
-    List<Pod> pods =
-        client
-            .pods()
-            .inNamespace(OPERATOR_NS)
-            .withLabel("app.kubernetes.io/name", "pg-migration-operator")
-            .list()
-            .getItems()
-            .stream()
-            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .toList();
-    assertThat(pods).hasSize(1);
-    return pods.get(0);
+  /** The operator's pods that are not being deleted. */
+  static List<Pod> operatorPods(KubernetesClient client) {
+    return client
+        .pods()
+        .inNamespace(OPERATOR_NS)
+        .withLabel("app.kubernetes.io/name", "pg-migration-operator")
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+  }
+
+  /** The operator pod that holds the leader's Lease: the one that reconciles. */
+  static Pod leaderPod(KubernetesClient client) {
+    Lease lease = client.leases().inNamespace(OPERATOR_NS).withName(LeaderElection.LEASE).get();
+    assertThat(lease).as("the leader's Lease").isNotNull();
+    String holder = lease.getSpec().getHolderIdentity();
+    Pod pod = client.pods().inNamespace(OPERATOR_NS).withName(holder).get();
+    assertThat(pod).as("the leader's pod " + holder).isNotNull();
+    return pod;
+  }
+
+  /**
+   * Freezes (or thaws) every process of {@code pod} with the cgroup freezer, as a hung server or a
+   * paused VM looks from outside: the kernel still accepts connections, nothing answers them. The
+   * local cluster's node is this machine, so its cgroups are at hand (v1 freezer or v2).
+   */
+  static void freeze(Pod pod, boolean frozen) throws java.io.IOException {
+    String uid = pod.getMetadata().getUid();
+    java.nio.file.Path v1 = java.nio.file.Path.of("/sys/fs/cgroup/freezer");
+    java.nio.file.Path root = java.nio.file.Files.isDirectory(v1) ? v1 : v1.getParent();
+    java.nio.file.Path dir;
+    try (var walk = java.nio.file.Files.walk(root, 4)) {
+      dir =
+          walk.filter(java.nio.file.Files::isDirectory)
+              .filter(
+                  d -> {
+                    String name = d.getFileName().toString();
+                    return name.contains("pod" + uid)
+                        || name.contains("pod" + uid.replace('-', '_'));
+                  })
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no cgroup for pod " + uid + " under " + root));
+    }
+    if (root == v1) {
+      java.nio.file.Files.writeString(dir.resolve("freezer.state"), frozen ? "FROZEN" : "THAWED");
+    } else {
+      java.nio.file.Files.writeString(dir.resolve("cgroup.freeze"), frozen ? "1" : "0");
+    }
   }
 
   /** Runs {@code command} with bash in {@code pod}; fails unless it exits 0. Returns its stdout. */

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
@@ -114,6 +115,25 @@ class MigrationLifecycleE2E {
       assertThat(status.promotion.aliasKey).isEqualTo("DATABASE_URL_PREVIOUS");
       assertThat(status.downtime.seconds).isNotNull();
       assertThat(status.maintenance.workloads).hasSize(3);
+
+      // Nothing secret in what the migration shows or the operator logged, over all of it.
+      StringBuilder shown = new StringBuilder(Serialization.asJson(done.getStatus()));
+      client.v1().events().inNamespace(q.ns).list().getItems().stream()
+          .map(e -> e.getMessage())
+          .forEach(shown::append);
+      q.copyJobs().forEach(j -> shown.append(Serialization.asJson(j.getSpec())));
+      for (Pod operator : LocalCluster.operatorPods(client)) {
+        shown.append(
+            client
+                .pods()
+                .inNamespace(OPERATOR_NS)
+                .withName(operator.getMetadata().getName())
+                .getLog());
+      }
+      assertThat(shown).contains(q.ns + "/" + QuickstartInstance.MIGRATION);
+      for (String password : q.databasePasswords()) {
+        assertThat(shown.toString()).as("a database password").doesNotContain(password);
+      }
 
       // After promotion the app writes to the destination, and nothing to the source.
       int sourceCount = sourceRows.size();
@@ -269,11 +289,11 @@ class MigrationLifecycleE2E {
   }
 
   /**
-   * Done when 4 and 6 (second half): cancel is refused while Migrating, and the operator pod is
-   * deleted mid-copy; the migration completes with one copy Job and one alias.
+   * Cancel is refused while Migrating, and the leading operator pod is killed mid-copy: the standby
+   * replica takes over, and the migration completes with one copy Job and one alias.
    */
   @Test
-  void anOperatorRestartDuringTheCopyResumesAndCancelIsRefused() throws Exception {
+  void theLeaderKilledDuringTheCopyHandsOverAndCancelIsRefused() throws Exception {
     try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-restart", x -> {})) {
       addBulkTable(q, BULK_ROWS);
       q.applyMigration(m -> m.getSpec().start = false);
@@ -293,20 +313,25 @@ class MigrationLifecycleE2E {
                       .isNotNull());
       assertThat(q.migration().getStatus().phase).isEqualTo(Phase.Migrating);
 
-      Pod operator = LocalCluster.operatorPod(client);
-      client.pods().inNamespace(OPERATOR_NS).resource(operator).withGracePeriod(0).delete();
+      // The leader killed mid-copy: the standby takes the Lease over and carries on.
+      Pod leader = LocalCluster.leaderPod(client);
+      assertThat(LocalCluster.operatorPods(client)).as("a leader and a standby").hasSize(2);
+      client.pods().inNamespace(OPERATOR_NS).resource(leader).withGracePeriod(0).delete();
+      long killedAt = System.nanoTime();
       // Polled from the test thread: a predicate of waitUntilCondition runs on the client's event
       // loop, where a blocking API call of its own can starve.
-      await()
-          .atMost(Duration.ofMinutes(3))
-          .ignoreExceptions()
-          .until(
-              () -> {
-                Pod now = LocalCluster.operatorPod(client);
-                return !now.getMetadata().getUid().equals(operator.getMetadata().getUid())
-                    && now.getStatus().getContainerStatuses().stream()
-                        .allMatch(c -> Boolean.TRUE.equals(c.getReady()));
-              });
+      Pod next =
+          await()
+              .atMost(Duration.ofMinutes(2))
+              .ignoreExceptions()
+              .until(
+                  () -> LocalCluster.leaderPod(client),
+                  p -> !p.getMetadata().getName().equals(leader.getMetadata().getName()));
+      System.out.printf(
+          "leader %s killed; %s leads %d s later%n",
+          leader.getMetadata().getName(),
+          next.getMetadata().getName(),
+          Duration.ofNanos(System.nanoTime() - killedAt).toSeconds());
 
       PostgresMigration done = q.awaitPhase(Phase.Completed, RUN);
       List<Job> jobs = q.copyJobs();

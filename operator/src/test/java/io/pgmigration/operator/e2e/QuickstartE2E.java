@@ -51,8 +51,10 @@ class QuickstartE2E {
             .withName("pg-migration-operator")
             .get();
     assertThat(operator).as("deploy/ installs the operator Deployment").isNotNull();
-    assertThat(operator.getStatus().getAvailableReplicas()).isEqualTo(1);
-    Pod pod = LocalCluster.operatorPod(client);
+    assertThat(operator.getStatus().getAvailableReplicas())
+        .as("a leader and a standby")
+        .isEqualTo(2);
+    Pod pod = LocalCluster.leaderPod(client);
     assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("pg-migration-operator");
     assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getStatus().getPhase()).isEqualTo("Running");

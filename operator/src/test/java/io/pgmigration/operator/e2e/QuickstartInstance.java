@@ -220,6 +220,13 @@ final class QuickstartInstance implements AutoCloseable {
     return v == null ? null : new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8);
   }
 
+  /** The passwords of the source's and the destination's users, as their Secrets hold them. */
+  List<String> databasePasswords() {
+    return List.of(SOURCE, DESTINATION).stream()
+        .map(s -> URI.create(secretValue(s, "DATABASE_URL")).getUserInfo().split(":", 2)[1])
+        .toList();
+  }
+
   /** What maintenance can change on the app, to compare before and after. */
   Map<String, String> appState() {
     Map<String, String> state = new LinkedHashMap<>();

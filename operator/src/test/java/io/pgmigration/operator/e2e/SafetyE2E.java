@@ -6,11 +6,13 @@ import static io.pgmigration.operator.e2e.QuickstartInstance.SOURCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode;
 import io.pgmigration.operator.db.PreparationChecks;
 import java.time.Duration;
 import java.util.Map;
@@ -160,6 +162,52 @@ class SafetyE2E {
       assertThat(q.appState()).as("the app as it was, on the source").isEqualTo(before);
       assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
       assertThat(q.appRows(SOURCE)).contains("past-the-fence 1");
+    }
+  }
+
+  @Test
+  void aDestinationThatStopsAnsweringDuringVerifyingRollsBackWithinItsTimeouts() throws Exception {
+    try (QuickstartInstance q =
+        QuickstartInstance.create(client, "e2e-frozen-destination", x -> {})) {
+      // Enough rows that comparing their checksums takes seconds: time to freeze the destination.
+      q.execute(
+          SOURCE,
+          "CREATE TABLE ballast AS SELECT g AS id, md5(g::text) AS v"
+              + " FROM generate_series(1, 3000000) g; ALTER TABLE ballast ADD PRIMARY KEY (id)");
+      q.applyMigration(
+          m -> {
+            m.getSpec().start = false;
+            m.getSpec().promote = false;
+            m.getSpec().verification = VerificationMode.Checksums;
+          });
+      q.awaitPhase(Phase.Ready, Duration.ofMinutes(3));
+      Map<String, String> before = q.appState();
+      String url = q.secretValue(APP_SECRET, "DATABASE_URL");
+      q.patchSpec("{\"start\":true}");
+
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> q.migration().phase(), p -> p == Phase.Verifying || p.isTerminal());
+      Pod destination = client.pods().inNamespace(q.ns).withName(DESTINATION + "-0").get();
+      // Every process of the server frozen: open sessions get no answer and new ones are never
+      // served, as with a server that hangs.
+      LocalCluster.freeze(destination, true);
+      long frozenAt = System.nanoTime();
+      try {
+        PostgresMigration failed = q.awaitPhase(Phase.Failed, Duration.ofMinutes(5));
+        Duration took = Duration.ofNanos(System.nanoTime() - frozenAt);
+        System.out.printf(
+            "frozen destination: rolled back %d s after the freeze%n", took.toSeconds());
+        assertThat(failed.getStatus().message)
+            .contains("Unexpected error in phase Verifying, still failing after")
+            .contains("could not verify the copy");
+        assertThat(q.appState()).as("the app as it was, on the source").isEqualTo(before);
+        assertThat(q.secretValue(APP_SECRET, "DATABASE_URL")).isEqualTo(url);
+        assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
+      } finally {
+        LocalCluster.freeze(destination, false);
+      }
     }
   }
 }

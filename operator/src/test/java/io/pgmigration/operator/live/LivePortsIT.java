@@ -46,7 +46,8 @@ class LivePortsIT {
                 java.util.Optional.of("localhost/pgmo/operator:dev"),
                 java.util.List.of(),
                 null,
-                null));
+                null),
+            io.pgmigration.operator.phase.Watchdog.DEFAULT);
   }
 
   @AfterAll

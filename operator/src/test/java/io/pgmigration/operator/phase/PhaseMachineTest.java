@@ -493,10 +493,59 @@ class PhaseMachineTest {
     step(m);
     ctx.copying.verifyFailure =
         new IllegalStateException("could not verify the copy: connection refused");
+    PhaseMachine.Result first = step(m);
+    assertThat(m.getStatus().phase).as("retried first").isEqualTo(Phase.Verifying);
+    assertThat(first.step().requeueAfter()).contains(Duration.ofSeconds(1));
+    assertThat(m.getStatus().message)
+        .startsWith("Retrying in 1s after an error in phase Verifying (attempt 1 since")
+        .contains("the app has been down since 2026-01-01T00:00:00Z")
+        .contains("rolls back at 2026-01-01T00:02:00Z if it persists")
+        .endsWith("could not verify the copy: connection refused");
+    assertThat(step(m).step().requeueAfter()).contains(Duration.ofSeconds(2));
+    assertThat(m.getStatus().retrying.attempts).isEqualTo(2);
+    ctx.now = T0.plus(Duration.ofMinutes(2));
     until(m, Phase.Failed);
     assertThat(m.getStatus().message)
-        .startsWith("Unexpected error in phase Verifying: could not verify the copy");
+        .startsWith(
+            "Unexpected error in phase Verifying, still failing after 3 attempts since"
+                + " 2026-01-01T00:00:00Z: could not verify the copy");
+    assertThat(m.getStatus().retrying).isNull();
     assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
+  }
+
+  @Test
+  void anErrorThatClearsWithinTheLimitCostsNothing() {
+    PostgresMigration m = verifying();
+    ctx.copying.verifyFailure = new IllegalStateException("the API server is restarting");
+    step(m);
+    step(m);
+    assertThat(m.getStatus().retrying.attempts).isEqualTo(2);
+    ctx.copying.verifyFailure = null;
+    ctx.now = T0.plus(Duration.ofSeconds(90));
+    until(m, Phase.Completed);
+    assertThat(m.getStatus().retrying).isNull();
+  }
+
+  @Test
+  void aPromotionThatKeepsFailingIsRetriedNeverRolledBack() {
+    PostgresMigration m = verifying();
+    m.getSpec().promote = false;
+    until(m, Phase.Migrated);
+    ctx.promotion.promoteFailure = new IllegalStateException("etcdserver: request timed out");
+    m.getSpec().promote = true;
+    until(m, Phase.Promoting);
+    for (int i = 0; i < 8; i++) {
+      ctx.now = ctx.now.plus(Duration.ofMinutes(1));
+      step(m);
+    }
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Promoting);
+    assertThat(m.getStatus().message)
+        .startsWith("Retrying in 15s after an error in phase Promoting (attempt 8 since")
+        .contains("retried until it succeeds");
+    ctx.promotion.promoteFailure = null;
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Completed);
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("destination");
   }
 
   private PostgresMigration verifying() {
@@ -559,6 +608,42 @@ class PhaseMachineTest {
         .contains("the previous value is kept under DATABASE_URL_PREVIOUS")
         .contains("42s of downtime");
     assertThat(ctx.maintenance.fenced).as("the abandoned source stays read-only").isTrue();
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.FENCE_HELD).getReason())
+        .isEqualTo(Conditions.Reason.NO_WRITES);
+    assertThat(m.getStatus().maintenance.fenceProvenAt).isNotNull();
+  }
+
+  @Test
+  void aWriteThatGotPastTheFenceRollsBackInsteadOfBeingLost() {
+    PostgresMigration m = verifying();
+    m.getSpec().promote = false;
+    until(m, Phase.Migrated);
+    assertThat(m.getStatus().maintenance.writesAtFence.rowsInserted).isEqualTo(1000);
+    ctx.maintenance.writesPastFence = 1;
+    m.getSpec().promote = true;
+    until(m, Phase.Failed);
+    assertThat(m.getStatus().message)
+        .contains("A write reached the source after its fence closed")
+        .contains("1 row(s) inserted, 0 updated and 0 deleted since 2026-01-01T00:00:00Z");
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.FENCE_HELD).getReason())
+        .isEqualTo(Conditions.Reason.WRITTEN);
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("source");
+    assertThat(ctx.maintenance.fenced).as("the app is back on the source").isFalse();
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
+  }
+
+  @Test
+  void aSessionThatCannotBeEndedBeforeTheSwapLeavesTheFenceUnproven() {
+    PostgresMigration m = verifying();
+    m.getSpec().promote = false;
+    until(m, Phase.Migrated);
+    ctx.maintenance.unendedSessions = List.of("mallory@psql (pid 42)");
+    m.getSpec().promote = true;
+    until(m, Phase.Failed);
+    assertThat(m.getStatus().message)
+        .contains("Cannot prove that no write reached the source")
+        .contains("mallory@psql (pid 42)");
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("source");
   }
 
   @Test

@@ -11,8 +11,14 @@ final class ScriptedPromotion implements Promotion {
   int promotions;
   int destroyed;
 
+  /** Thrown by the next promotions while set, e.g. the API server restarting. */
+  RuntimeException promoteFailure;
+
   @Override
   public String promoteSecret(PostgresMigration migration) {
+    if (promoteFailure != null) {
+      throw promoteFailure;
+    }
     promotions++;
     databaseUrl = "destination";
     return "DATABASE_URL_PREVIOUS";
