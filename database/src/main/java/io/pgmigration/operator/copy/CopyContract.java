@@ -70,6 +70,12 @@ public final class CopyContract {
     /** The destination's URI; from a Secret, never printed. */
     public static final String DESTINATION_URL = "DESTINATION_URL";
 
+    /** A file holding the CA that signed the source's certificate, when it is verified. */
+    public static final String SOURCE_CA_FILE = "SOURCE_CA_FILE";
+
+    /** Likewise for the destination. */
+    public static final String DESTINATION_CA_FILE = "DESTINATION_CA_FILE";
+
     /** COPY streams in one pod. */
     public static final String WORKERS = "WORKERS";
 

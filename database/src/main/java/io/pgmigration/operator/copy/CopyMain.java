@@ -37,8 +37,9 @@ public final class CopyMain {
       System.err.println("copy: unknown mode " + args[0] + " (job, schema or vacuum)");
       System.exit(CopyContract.EXIT_USAGE);
     }
-    PostgresUri source = PostgresUri.parse(required(Env.SOURCE_URL));
-    PostgresUri destination = PostgresUri.parse(required(Env.DESTINATION_URL));
+    PostgresUri source = verified(PostgresUri.parse(required(Env.SOURCE_URL)), Env.SOURCE_CA_FILE);
+    PostgresUri destination =
+        verified(PostgresUri.parse(required(Env.DESTINATION_URL)), Env.DESTINATION_CA_FILE);
     Instant start = Instant.now();
     try {
       switch (mode) {
@@ -104,6 +105,12 @@ public final class CopyMain {
       System.exit(CopyContract.EXIT_USAGE);
     }
     return v;
+  }
+
+  /** {@code uri} verifying its server's certificate when {@code caFileVariable} names a CA. */
+  private static PostgresUri verified(PostgresUri uri, String caFileVariable) {
+    String caFile = System.getenv(caFileVariable);
+    return caFile == null || caFile.isBlank() ? uri : uri.verifyingTlsWith(caFile);
   }
 
   private static int number(String name, int otherwise) {

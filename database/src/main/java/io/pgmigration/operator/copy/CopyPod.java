@@ -208,8 +208,8 @@ public final class CopyPod {
         "PGPASSFILE", file.toString());
   }
 
-  /** Writes {@code text} to a new {@code file} that only this pod's user may read (0600). */
-  private static void writePrivate(Path file, CharSequence text) throws IOException {
+  /** Writes {@code text} to a new {@code file} that only this process's user may read (0600). */
+  public static void writePrivate(Path file, CharSequence text) throws IOException {
     Files.deleteIfExists(file);
     Files.createFile(
         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

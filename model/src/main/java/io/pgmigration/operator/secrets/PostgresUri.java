@@ -126,6 +126,17 @@ public record PostgresUri(
     return s.toString();
   }
 
+  /**
+   * This URI verifying the server's certificate against the CA in the file {@code caFile} ({@code
+   * sslmode=verify-full}, {@code sslrootcert}), whatever sslmode it had.
+   */
+  public PostgresUri verifyingTlsWith(String caFile) {
+    Map<String, String> verified = new LinkedHashMap<>(params);
+    verified.put("sslmode", "verify-full");
+    verified.put("sslrootcert", caFile);
+    return new PostgresUri(host, port, database, user, password, verified);
+  }
+
   /** This URI without its password: for a command line, with the password elsewhere. */
   public PostgresUri withoutPassword() {
     return new PostgresUri(host, port, database, user, null, params);

@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
@@ -17,6 +20,7 @@ import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
 import io.pgmigration.operator.copy.CopyContract;
 import io.pgmigration.operator.copy.CopyContract.Env;
 import io.pgmigration.operator.copy.CopyContract.Mode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -140,6 +144,13 @@ public final class CopyJobBuilder {
         .build();
   }
 
+  /** Where the CA certificates of {@code spec.*.tls} are mounted, one directory per database. */
+  static final String CA_DIR = "/etc/pgmo/";
+
+  static final String SOURCE_CA = "source-ca";
+  static final String DESTINATION_CA = "destination-ca";
+  static final String CA_FILE = "ca.crt";
+
   /** The pods: restricted Pod Security Standard, no API token, scratch space in emptyDirs. */
   private static PodTemplateSpec podTemplate(
       PostgresMigration migration, Kind kind, String image, Map<String, String> labels, int pods) {
@@ -169,6 +180,7 @@ public final class CopyJobBuilder {
         .withNewEmptyDir()
         .endEmptyDir()
         .endVolume()
+        .addAllToVolumes(caVolumes(migration))
         .endSpec()
         .build();
   }
@@ -203,6 +215,16 @@ public final class CopyJobBuilder {
         .withName("tmp")
         .withMountPath("/tmp")
         .endVolumeMount()
+        .addAllToVolumeMounts(
+            caVolumes(migration).stream()
+                .map(
+                    v ->
+                        new VolumeMountBuilder()
+                            .withName(v.getName())
+                            .withMountPath(CA_DIR + v.getName())
+                            .withReadOnly(true)
+                            .build())
+                .toList())
         .build();
   }
 
@@ -223,16 +245,51 @@ public final class CopyJobBuilder {
   private static List<EnvVar> env(PostgresMigration migration, int pods) {
     var spec = migration.getSpec();
     String streams = Integer.toString(spec.copy.parallelism);
-    return List.of(
-        secretEnv(Env.SOURCE_URL, spec.source.connectionSecret),
-        secretEnv(Env.DESTINATION_URL, spec.destination.connectionSecret),
-        plain(Env.WORKERS, streams),
-        plain(Env.JOBS, streams),
-        plain(Env.WORKER_COUNT, Integer.toString(pods)),
-        plain(Env.WORK_DIR, "/work"),
-        plain(Env.OWNERSHIP, spec.ownership.name()),
-        plain("HOME", "/work"),
-        plain("PGAPPNAME", "pg-migration-operator-copy"));
+    List<EnvVar> env = new ArrayList<>();
+    if (spec.source.tls != null) {
+      env.add(plain(Env.SOURCE_CA_FILE, CA_DIR + SOURCE_CA + "/" + CA_FILE));
+    }
+    if (spec.destination.tls != null) {
+      env.add(plain(Env.DESTINATION_CA_FILE, CA_DIR + DESTINATION_CA + "/" + CA_FILE));
+    }
+    env.addAll(
+        List.of(
+            secretEnv(Env.SOURCE_URL, spec.source.connectionSecret),
+            secretEnv(Env.DESTINATION_URL, spec.destination.connectionSecret),
+            plain(Env.WORKERS, streams),
+            plain(Env.JOBS, streams),
+            plain(Env.WORKER_COUNT, Integer.toString(pods)),
+            plain(Env.WORK_DIR, "/work"),
+            plain(Env.OWNERSHIP, spec.ownership.name()),
+            plain("HOME", "/work"),
+            plain("PGAPPNAME", "pg-migration-operator-copy")));
+    return env;
+  }
+
+  /** The CA certificates of the databases whose server certificates are verified. */
+  private static List<Volume> caVolumes(PostgresMigration migration) {
+    var spec = migration.getSpec();
+    List<Volume> volumes = new ArrayList<>();
+    if (spec.source.tls != null) {
+      volumes.add(caVolume(SOURCE_CA, spec.source.tls.caSecret));
+    }
+    if (spec.destination.tls != null) {
+      volumes.add(caVolume(DESTINATION_CA, spec.destination.tls.caSecret));
+    }
+    return volumes;
+  }
+
+  private static Volume caVolume(String name, SecretKeyRef ref) {
+    return new VolumeBuilder()
+        .withName(name)
+        .withNewSecret()
+        .withSecretName(ref.name)
+        .addNewItem()
+        .withKey(ref.key)
+        .withPath(CA_FILE)
+        .endItem()
+        .endSecret()
+        .build();
   }
 
   private static EnvVar plain(String name, String value) {

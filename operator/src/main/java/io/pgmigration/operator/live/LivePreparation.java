@@ -48,8 +48,8 @@ record LivePreparation(
   public List<CheckResult> runChecks(PostgresMigration m) {
     String ns = m.getMetadata().getNamespace();
     PostgresMigrationSpec spec = m.getSpec();
-    Found<PostgresUri> source = secrets.uri(ns, spec.source.connectionSecret);
-    Found<PostgresUri> destination = secrets.uri(ns, spec.destination.connectionSecret);
+    Found<PostgresUri> source = secrets.database(ns, spec.source);
+    Found<PostgresUri> destination = secrets.database(ns, spec.destination);
     String ownReplication = ownReplication(m);
     Found<DatabaseFacts> sourceFacts = facts(source, ns);
     Found<DatabaseFacts> destinationFacts = facts(destination, ns);

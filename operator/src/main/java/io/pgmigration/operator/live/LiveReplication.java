@@ -21,8 +21,9 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
         "set up logical replication",
         (src, dst) -> {
           LogicalReplication.publish(src, name);
-          // The destination server reaches the source by the Service name, like the operator.
-          LogicalReplication.subscribe(dst, name, source.conninfo());
+          // The destination server reaches the source by the Service name, like the operator,
+          // with the URI's own TLS settings: the operator's CA file is not on that server.
+          LogicalReplication.subscribe(dst, name, secrets.sourceAsWritten(m).conninfo());
           return null;
         });
   }

@@ -2,11 +2,18 @@ package io.pgmigration.operator.live;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgmigration.operator.api.v1alpha1.DatabaseSpec;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
+import io.pgmigration.operator.api.v1alpha1.SpecHash;
+import io.pgmigration.operator.copy.CopyPod;
 import io.pgmigration.operator.db.PreparationChecks.Found;
 import io.pgmigration.operator.secrets.PostgresUri;
 import io.pgmigration.operator.secrets.SecretData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * What a migration's Secrets hold, read when needed: Secrets are not cached, since a watch on them
@@ -52,14 +59,40 @@ final class MigrationSecrets {
     }
   }
 
+  /**
+   * The URI of {@code database}, verifying its server's certificate when it names a CA ({@code
+   * tls.caSecret}), or why it cannot be had.
+   */
+  Found<PostgresUri> database(String ns, DatabaseSpec database) {
+    Found<PostgresUri> uri = uri(ns, database.connectionSecret);
+    if (!uri.ok() || database.tls == null || database.tls.caSecret == null) {
+      return uri;
+    }
+    Found<String> ca = value(ns, database.tls.caSecret);
+    if (!ca.ok()) {
+      return Found.problem(
+          "its CA certificate (" + describe(database.tls.caSecret) + "): " + ca.problem());
+    }
+    return Found.of(uri.value().verifyingTlsWith(caFile(ca.value())));
+  }
+
   /** The source's URI as the operator reaches it; fails naming the Secret when it cannot. */
   PostgresUri source(PostgresMigration m) {
-    return resolved(m, m.getSpec().source.connectionSecret);
+    return resolved(m, m.getSpec().source);
   }
 
   /** The destination's URI as the operator reaches it; fails naming the Secret when it cannot. */
   PostgresUri destination(PostgresMigration m) {
-    return resolved(m, m.getSpec().destination.connectionSecret);
+    return resolved(m, m.getSpec().destination);
+  }
+
+  /**
+   * The source's URI as its Secret holds it (resolved from the namespace), without the CA the
+   * operator verifies it with: how another server reaches it, which has its own files.
+   */
+  PostgresUri sourceAsWritten(PostgresMigration m) {
+    return required(
+        m, m.getSpec().source.connectionSecret, uri(ns(m), m.getSpec().source.connectionSecret));
   }
 
   /** The value of a Secret's key; fails with why it cannot be had. */
@@ -71,12 +104,37 @@ final class MigrationSecrets {
     return value.value();
   }
 
-  private PostgresUri resolved(PostgresMigration m, SecretKeyRef ref) {
-    String ns = m.getMetadata().getNamespace();
-    Found<PostgresUri> uri = uri(ns, ref);
+  private PostgresUri resolved(PostgresMigration m, DatabaseSpec database) {
+    return required(m, database.connectionSecret, database(ns(m), database));
+  }
+
+  private static PostgresUri required(
+      PostgresMigration m, SecretKeyRef ref, Found<PostgresUri> uri) {
     if (!uri.ok()) {
       throw new IllegalStateException(describe(ref) + ": " + uri.problem());
     }
-    return uri.value().resolvedFrom(ns);
+    return uri.value().resolvedFrom(ns(m));
+  }
+
+  private static String ns(PostgresMigration m) {
+    return m.getMetadata().getNamespace();
+  }
+
+  /**
+   * A file holding {@code pem}, named by its hash and written once, readable by the operator only:
+   * the JDBC driver and pg_dump read a CA from a file.
+   */
+  private static synchronized String caFile(String pem) {
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "pgmo-ca");
+    Path file = dir.resolve(SpecHash.sha256(pem).substring(0, 32) + ".crt");
+    try {
+      if (!Files.exists(file)) {
+        Files.createDirectories(dir);
+        CopyPod.writePrivate(file, pem);
+      }
+      return file.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write a CA certificate to " + file, e);
+    }
   }
 }

@@ -113,4 +113,41 @@ class CopyJobBuilderTest {
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
         .endsWith("schema");
   }
+
+  @Test
+  void aVerifiedSourceGetsItsCaMountedAndNamedAndNothingElseChanges() {
+    PostgresMigration m = migration();
+    m.getSpec().source.tls = new io.pgmigration.operator.api.v1alpha1.TlsSpec();
+    m.getSpec().source.tls.caSecret =
+        new io.pgmigration.operator.api.v1alpha1.SecretKeyRef("source-ca", "ca.pem");
+    PodSpec pod =
+        CopyJobBuilder.build(m, CopyJobBuilder.Kind.Copy, IMAGE, "abc")
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    var volume =
+        pod.getVolumes().stream().filter(v -> v.getName().equals("source-ca")).findFirst().get();
+    assertThat(volume.getSecret().getSecretName()).isEqualTo("source-ca");
+    assertThat(volume.getSecret().getItems())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.getKey()).isEqualTo("ca.pem");
+              assertThat(i.getPath()).isEqualTo("ca.crt");
+            });
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getVolumeMounts())
+        .filteredOn(v -> v.getName().equals("source-ca"))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getMountPath()).isEqualTo("/etc/pgmo/source-ca");
+              assertThat(v.getReadOnly()).isTrue();
+            });
+    assertThat(c.getEnv())
+        .filteredOn(e -> e.getName().equals(CopyContract.Env.SOURCE_CA_FILE))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("/etc/pgmo/source-ca/ca.crt"));
+    assertThat(c.getEnv()).noneMatch(e -> e.getName().equals(CopyContract.Env.DESTINATION_CA_FILE));
+  }
 }

@@ -53,6 +53,31 @@ public final class PostgresServer implements AutoCloseable {
         List.of(), " -c wal_level=logical -c max_replication_slots=4 -c max_wal_senders=4");
   }
 
+  /**
+   * Starts a server that also accepts TLS, with the certificate {@code certificates} signed (for
+   * 127.0.0.1).
+   */
+  public static PostgresServer withTls(TestCertificates certificates) {
+    try {
+      // The server's key must belong to the server's user and be readable by it alone.
+      Path keys = Files.createTempDirectory("pgmo-pg-tls-");
+      Files.copy(certificates.dir().resolve("server.crt"), keys.resolve("server.crt"));
+      Files.copy(certificates.dir().resolve("server.key"), keys.resolve("server.key"));
+      if (ROOT) {
+        run(List.of("chown", "-R", "postgres:postgres", keys.toString()));
+      }
+      run(List.of("chmod", "0600", keys.resolve("server.key").toString()));
+      return start(
+          List.of(),
+          " -c ssl=on -c ssl_cert_file="
+              + keys.resolve("server.crt")
+              + " -c ssl_key_file="
+              + keys.resolve("server.key"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static PostgresServer start(List<String> withoutExtensions) {
     return start(withoutExtensions, "");
   }

@@ -15,4 +15,9 @@ public class DatabaseSpec {
       "The workload running this database server. Optional; on the source it is what"
           + " destroySource deletes.")
   public WorkloadRef workload;
+
+  @JsonPropertyDescription(
+      "Verify the server's certificate (sslmode=verify-full) against a CA from a Secret."
+          + " Optional; without it, the URI's own sslmode applies.")
+  public TlsSpec tls;
 }
