@@ -33,7 +33,7 @@ public final class PhaseMachine {
 
   /** A machine that looks at what no watch tells it as often as {@code polling} says. */
   public PhaseMachine(Polling polling, Watchdog watchdog) {
-    this.preparing = new PreparingHandler(polling, new StreamingSetup(polling));
+    this.preparing = new PreparingHandler(polling, new StreamingSetup(polling, watchdog));
     this.ready = new ReadyHandler(polling);
     this.maintenanceOn = new MaintenanceOnHandler(polling);
     this.migrating = new MigratingHandler(polling, watchdog, new StreamingSwitchover(polling));

@@ -22,7 +22,7 @@ import java.time.Instant;
  *
  * <p>While Ready, {@link #observe} keeps the lag in status.
  */
-record StreamingSetup(Polling polling) {
+record StreamingSetup(Polling polling, Watchdog watchdog) {
   /** Whether the setup has begun and the replication does not stream yet. */
   static boolean underway(PostgresMigrationStatus status) {
     var r = status.replication;
@@ -96,6 +96,16 @@ record StreamingSetup(Polling polling) {
                   + " failed: "
                   + (job.detail() == null ? "it disappeared" : job.detail()));
       case Running -> {
+        if (stuck(d, job)) {
+          yield fail(
+              d,
+              "The schema copy Job "
+                  + r.schemaJob
+                  + "'s pod could not run for longer than "
+                  + watchdog.stuckPod().toSeconds()
+                  + " s: "
+                  + job.detail());
+        }
         d.message(
             "Copying the schema to the destination with Job "
                 + r.schemaJob
@@ -141,8 +151,12 @@ record StreamingSetup(Polling polling) {
     var r = d.status().replication;
     CopyJob vacuum =
         ports.copying().copyJob(d.migration(), CopyJobBuilder.Kind.Vacuum, r.vacuumJob, true);
-    if (vacuum.state() == CopyJob.State.Running) {
+    boolean stuck = stuck(d, vacuum);
+    if (vacuum.state() == CopyJob.State.Running && !stuck) {
       return Step.after(polling.replicationSetup());
+    }
+    if (stuck) {
+      ports.copying().deleteCopyJob(d.migration(), r.vacuumJob);
     }
     r.stage = ReplicationStage.Streaming;
     PreparingHandler.ready(d, Checks.summary(d.status().checks));
@@ -156,6 +170,12 @@ record StreamingSetup(Polling polling) {
               + "); the switch-over's verification may take longer.");
     }
     return d.spec().start ? Step.now() : Step.after(polling.lag());
+  }
+
+  /** Whether {@code job}'s pod has been unable to run for longer than the watchdog allows. */
+  private boolean stuck(StatusDraft d, CopyJob job) {
+    return job.stuckSince() != null
+        && !d.now().isBefore(job.stuckSince().plus(watchdog.stuckPod()));
   }
 
   /** Ready: keeps the lag in status, and says so in the message. */

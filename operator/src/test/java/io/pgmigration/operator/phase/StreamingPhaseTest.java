@@ -162,6 +162,31 @@ class StreamingPhaseTest {
   }
 
   @Test
+  void aSchemaJobWhosePodCannotRunEndsThePreparationOnceTheWatchdogsLimitIsReached() {
+    PostgresMigration m = copyingSchema();
+    ctx.copying.stuckSince.put(schemaJob(m), T0);
+    ctx.now = T0.plus(Watchdog.DEFAULT.stuckPod()).minusSeconds(1);
+    assertThat(step(m).status().phase).as("not yet").isEqualTo(Phase.Preparing);
+    ctx.now = T0.plus(Watchdog.DEFAULT.stuckPod());
+    PhaseMachine.Result r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.PrepareFailed);
+    assertThat(r.status().message).contains("pod could not run for longer than 180 s");
+    assertThat(ctx.copying.jobs).doesNotContainKey(schemaJob(m));
+  }
+
+  @Test
+  void aVacuumJobWhosePodCannotRunIsGivenUpAndTheMigrationGoesOn() {
+    PostgresMigration m = vacuuming();
+    String vacuum = m.getStatus().replication.vacuumJob;
+    ctx.copying.stuckSince.put(vacuum, T0);
+    ctx.now = T0.plus(Watchdog.DEFAULT.stuckPod());
+    PhaseMachine.Result r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.Ready);
+    assertThat(r.status().message).contains("Vacuuming the destination failed");
+    assertThat(ctx.copying.jobs).doesNotContainKey(vacuum);
+  }
+
+  @Test
   void theSwitchOverWaitsForTheDestinationThenCompletesTheReplicaAndDropsTheSlot() {
     PostgresMigration m = ready();
     m.getSpec().start = true;
