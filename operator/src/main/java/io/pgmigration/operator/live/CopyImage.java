@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * copy image with it.
  */
 public final class CopyImage implements Supplier<String> {
-  /** The operator's container in deploy/operator.yaml. */
+  /** The operator's container in deploy/base/operator.yaml. */
   static final String CONTAINER = "operator";
 
   private final KubernetesClient client;

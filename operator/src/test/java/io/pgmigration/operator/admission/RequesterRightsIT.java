@@ -35,9 +35,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The admission policy of {@code deploy/admission.yaml} in a real kube-apiserver with RBAC: a user
- * who lacks one of the rights a migration would exercise on their behalf is refused, with a message
- * naming it; a user who holds them all is admitted.
+ * The admission policy of {@code deploy/base/admission.yaml} in a real kube-apiserver with RBAC: a
+ * user who lacks one of the rights a migration would exercise on their behalf is refused, with a
+ * message naming it; a user who holds them all is admitted.
  */
 class RequesterRightsIT {
   private static final String NS = "requester-rights";
@@ -70,7 +70,8 @@ class RequesterRightsIT {
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .serverSideApply();
     }
-    try (var in = new FileInputStream(Manifests.repo().resolve("deploy/admission.yaml").toFile())) {
+    try (var in =
+        new FileInputStream(Manifests.repo().resolve("deploy/base/admission.yaml").toFile())) {
       policy = admin.load(in).items();
     }
     policy.forEach(o -> admin.resource(o).serverSideApply());
