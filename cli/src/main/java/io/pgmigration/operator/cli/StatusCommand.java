@@ -76,6 +76,13 @@ final class StatusCommand implements Callable<Integer> {
       if (status.downtime != null && status.downtime.seconds != null) {
         s.put("downtimeSeconds", status.downtime.seconds);
       }
+      status
+          .appDownFor(java.time.Instant.now())
+          .ifPresent(
+              down -> {
+                s.put("appDownSince", status.downtime.startedAt);
+                s.put("appDownSeconds", down.toSeconds());
+              });
     }
     return s;
   }

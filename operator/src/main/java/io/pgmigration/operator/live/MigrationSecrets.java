@@ -91,7 +91,7 @@ final class MigrationSecrets {
    * operator verifies it with: how another server reaches it, which has its own files.
    */
   PostgresUri sourceAsWritten(PostgresMigration m) {
-    return required(
+    return orFail(
         m, m.getSpec().source.connectionSecret, uri(ns(m), m.getSpec().source.connectionSecret));
   }
 
@@ -105,11 +105,10 @@ final class MigrationSecrets {
   }
 
   private PostgresUri resolved(PostgresMigration m, DatabaseSpec database) {
-    return required(m, database.connectionSecret, database(ns(m), database));
+    return orFail(m, database.connectionSecret, database(ns(m), database));
   }
 
-  private static PostgresUri required(
-      PostgresMigration m, SecretKeyRef ref, Found<PostgresUri> uri) {
+  private static PostgresUri orFail(PostgresMigration m, SecretKeyRef ref, Found<PostgresUri> uri) {
     if (!uri.ok()) {
       throw new IllegalStateException(describe(ref) + ": " + uri.problem());
     }

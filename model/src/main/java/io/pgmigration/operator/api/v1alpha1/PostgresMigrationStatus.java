@@ -82,6 +82,18 @@ public class PostgresMigrationStatus {
   }
 
   /**
+   * How long the app has been down at {@code now}, while it is; empty before maintenance began and
+   * once the app is back.
+   */
+  public java.util.Optional<java.time.Duration> appDownFor(java.time.Instant now) {
+    if (downtime == null || downtime.startedAt == null || downtime.endedAt != null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        java.time.Duration.between(java.time.Instant.parse(downtime.startedAt), now));
+  }
+
+  /**
    * Whether a migration with this status may be deleted without leaving anything half-done: no
    * rollback under way, the app not in maintenance, and no replication left on the servers.
    */
