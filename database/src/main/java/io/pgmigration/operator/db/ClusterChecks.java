@@ -3,6 +3,7 @@ package io.pgmigration.operator.db;
 import static io.pgmigration.operator.db.CheckResults.error;
 import static io.pgmigration.operator.db.CheckResults.failed;
 import static io.pgmigration.operator.db.CheckResults.passed;
+import static io.pgmigration.operator.db.PreparationChecks.APP_SECRET_WRITABLE;
 import static io.pgmigration.operator.db.PreparationChecks.COPY_IMAGE;
 import static io.pgmigration.operator.db.PreparationChecks.MAINTENANCE_SCOPE;
 import static io.pgmigration.operator.db.PreparationChecks.OTHER_MIGRATIONS;
@@ -79,5 +80,28 @@ public final class ClusterChecks {
             String.join("; ", conflicts),
             "One migration per database: wait until that migration ends (or cancel or delete"
                 + " it), then change this one's spec to prepare again.");
+  }
+
+  /**
+   * AppSecretWritable: promotion rewrites the app's Secret, which an immutable Secret refuses;
+   * found after the app went down, that would leave the migration unable to finish.
+   *
+   * @param secretRef e.g. "Secret example-app-config, key DATABASE_URL"
+   * @param immutable whether the Secret is immutable; null when it could not be read (the
+   *     AppDatabaseUrl check says why)
+   */
+  public static CheckResult appSecretWritable(String secretRef, Boolean immutable) {
+    if (immutable == null) {
+      return error(
+          APP_SECRET_WRITABLE, Severity.Blocking, "not run: " + secretRef + " is not read");
+    }
+    return immutable
+        ? failed(
+            APP_SECRET_WRITABLE,
+            Severity.Blocking,
+            secretRef + " is immutable: promotion could not point it at the destination",
+            "Recreate the Secret without immutable: true (an immutable Secret can only be"
+                + " replaced), or name another one in spec.app.databaseUrlSecret.")
+        : passed(APP_SECRET_WRITABLE, Severity.Blocking, secretRef + " can be rewritten");
   }
 }

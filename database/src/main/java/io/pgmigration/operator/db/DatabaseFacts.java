@@ -29,6 +29,7 @@ import java.util.Map;
  * @param text how the database stores and sorts text
  * @param roles the roles its objects name, the server's roles, and the user's rights over them
  * @param fence what could defeat the read-only fence, or hide that it was defeated
+ * @param connections its connection slots, as this user of this database sees them
  */
 public record DatabaseFacts(
     int serverVersionNum,
@@ -52,7 +53,8 @@ public record DatabaseFacts(
     List<String> subscriptions,
     TextRules text,
     Roles.Facts roles,
-    FenceChecks.Facts fence) {
+    FenceChecks.Facts fence,
+    ConnectionCapacity.Facts connections) {
 
   /**
    * How a database stores and sorts text.

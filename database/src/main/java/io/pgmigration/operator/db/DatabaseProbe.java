@@ -124,7 +124,8 @@ public final class DatabaseProbe {
                     one(s, "SELECT datcollate FROM pg_database" + THIS_DATABASE),
                     one(s, "SELECT datctype FROM pg_database" + THIS_DATABASE)),
                 Roles.read(s),
-                FenceChecks.read(s));
+                FenceChecks.read(s),
+                ConnectionCapacity.read(s));
         return facts;
       }
     }

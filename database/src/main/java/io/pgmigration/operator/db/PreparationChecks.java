@@ -53,6 +53,8 @@ public final class PreparationChecks {
   public static final String OTHER_MIGRATIONS = "OtherMigrations";
   public static final String MAINTENANCE_SCOPE = "MaintenanceScope";
   public static final String FENCE = FenceChecks.FENCE;
+  public static final String CONNECTIONS = ConnectionCapacity.CONNECTIONS;
+  public static final String APP_SECRET_WRITABLE = "AppSecretWritable";
 
   private PreparationChecks() {}
 

@@ -18,6 +18,7 @@ final class FactsBuilder {
   DatabaseFacts.TextRules text = DatabaseFacts.TextRules.UTF8_C;
   Roles.Facts roles = Roles.Facts.none("app", true);
   FenceChecks.Facts fence = FenceChecks.Facts.SOUND;
+  ConnectionCapacity.Facts connections = ConnectionCapacity.Facts.ROOMY;
 
   FactsBuilder(String systemIdentifier) {
     this.systemIdentifier = systemIdentifier;
@@ -52,6 +53,7 @@ final class FactsBuilder {
         subscriptions,
         text,
         roles,
-        fence);
+        fence,
+        connections);
   }
 }

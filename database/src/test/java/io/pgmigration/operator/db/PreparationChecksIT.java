@@ -91,6 +91,11 @@ class PreparationChecksIT {
     assertThat(facts.availableExtensions()).contains("hstore", "pg_trgm");
     assertThat(facts.databaseBytes()).isPositive();
     assertThat(facts.canReplicate()).isFalse();
+    // The test servers run with max_connections = 50; this session is the app's only one.
+    assertThat(facts.connections().maxConnections()).isEqualTo(50);
+    assertThat(facts.connections().here()).isEqualTo(1);
+    assertThat(facts.connections().roleSessions()).isEqualTo(1);
+    assertThat(facts.connections().roleLimit()).isEqualTo(-1);
     assertThat(facts.canSubscribe()).isFalse();
     assertThat(DatabaseProbe.probe(PostgresUri.parse(source.superuserUri())).canSubscribe())
         .isTrue();

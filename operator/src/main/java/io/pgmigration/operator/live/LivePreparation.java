@@ -16,6 +16,7 @@ import io.pgmigration.operator.api.v1alpha1.SpecHash;
 import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
 import io.pgmigration.operator.db.ClientTools;
 import io.pgmigration.operator.db.ClusterChecks;
+import io.pgmigration.operator.db.ConnectionCapacity;
 import io.pgmigration.operator.db.DatabaseFacts;
 import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.db.PreparationChecks;
@@ -77,6 +78,17 @@ record LivePreparation(
                 appUrl(ns, spec.app.databaseUrlSecret, source),
                 ownReplication));
     checks.add(ClusterChecks.maintenanceScope(servedBySelected(m, sides)));
+    checks.add(
+        ClusterChecks.appSecretWritable(
+            MigrationSecrets.describe(spec.app.databaseUrlSecret),
+            immutable(ns, spec.app.databaseUrlSecret.name)));
+    if (spec.method == PostgresMigrationSpec.Method.Snapshot) {
+      checks.add(
+          ConnectionCapacity.evaluate(
+              sourceFacts.ok() ? sourceFacts.value() : null,
+              destinationFacts.ok() ? destinationFacts.value() : null,
+              ConnectionCapacity.needed(spec.copy.workers, spec.copy.parallelism)));
+    }
     checks.add(claim(m, sides));
     if (Checks.blocked(checks)) {
       checks.add(Rehearsal.notRun());
@@ -289,5 +301,11 @@ record LivePreparation(
     } catch (IllegalArgumentException e) {
       return Found.problem("the value " + e.getMessage());
     }
+  }
+
+  /** Whether the Secret {@code name} is immutable; null when it cannot be read. */
+  private Boolean immutable(String ns, String name) {
+    var secret = secrets.secret(ns, name);
+    return secret == null ? null : Boolean.TRUE.equals(secret.getImmutable());
   }
 }
