@@ -5,6 +5,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** How the copy Job runs. */
@@ -37,6 +39,10 @@ public class CopySpec {
 
   @Default("6h")
   @Pattern(Durations.PATTERN)
+  @Size(max = 32)
+  @ValidationRule(
+      value = "duration(self) >= duration('1m')",
+      message = "activeDeadline must be at least 1m: a shorter copy deadline fails every copy")
   @JsonPropertyDescription(
       "How long the copy may run before it is stopped and the migration rolled back.")
   public String activeDeadline = "6h";

@@ -3,6 +3,7 @@ package io.pgmigration.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
@@ -26,6 +27,10 @@ public class MaintenanceSpec {
 
   @Default("5m")
   @Pattern(Durations.PATTERN)
+  @Size(max = 32)
+  @ValidationRule(
+      value = "duration(self) >= duration('5s')",
+      message = "drainTimeout must be at least 5s: pods take seconds to end")
   @JsonPropertyDescription(
       "How long to wait for the selected workloads' pods and running Jobs to end, as a duration"
           + " such as 90s, 5m or 1h30m.")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -62,6 +63,10 @@ public class PostgresMigrationSpec {
 
   @Default("24h")
   @Pattern(Durations.PATTERN)
+  @Size(max = 32)
+  @ValidationRule(
+      value = "duration(self) >= duration('1m')",
+      message = "readyWindow must be at least 1m: time to look at the checks and start")
   @JsonPropertyDescription("Time allowed between Ready and start; after it the migration Expires.")
   public String readyWindow = "24h";
 

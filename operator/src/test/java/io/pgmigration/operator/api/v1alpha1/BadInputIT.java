@@ -75,6 +75,21 @@ class BadInputIT {
             "drainTimeout is negative",
             s -> at(s, "app", "maintenance").put("drainTimeout", "-5m"),
             "spec.app.maintenance.drainTimeout"),
+        bad(
+            "a copy deadline too short for any copy",
+            s -> at(s, "copy").put("activeDeadline", "500ms"),
+            "spec.copy.activeDeadline",
+            "activeDeadline must be at least 1m"),
+        bad(
+            "a drain that cannot wait for any pod",
+            s -> at(s, "app", "maintenance").put("drainTimeout", "0s"),
+            "spec.app.maintenance.drainTimeout",
+            "drainTimeout must be at least 5s"),
+        bad(
+            "a ready window that expires at once",
+            s -> s.put("readyWindow", "10s"),
+            "spec.readyWindow",
+            "readyWindow must be at least 1m"),
         bad("no parallelism", s -> at(s, "copy").put("parallelism", 0), "spec.copy.parallelism"),
         bad(
             "too much parallelism",
