@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 source "$HACK_DIR/cluster/lib.sh"
-POOL=${PGMO_VOLUMES:-40}
+POOL=${PGMO_VOLUMES:-80}
 
 case "${1:-}" in
 create)
