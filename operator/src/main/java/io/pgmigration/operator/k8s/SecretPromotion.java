@@ -64,6 +64,14 @@ public final class SecretPromotion {
     return new Result(next, alias);
   }
 
+  /**
+   * Whether {@code marker} (a Secret's {@link #MARKER} annotation, or null) is this migration's.
+   */
+  public static boolean promotedBy(String marker, String migrationUid) {
+    return marker != null
+        && migrationUid.equals(Serialization.unmarshal(marker, Marker.class).migration);
+  }
+
   /** The {@link #MARKER} annotation's value for {@code result}. */
   public static String marker(String migrationUid, Result result) {
     Marker m = new Marker();

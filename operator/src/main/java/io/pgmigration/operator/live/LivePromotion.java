@@ -54,6 +54,16 @@ record LivePromotion(
   }
 
   @Override
+  public boolean secretPromoted(PostgresMigration m) {
+    Secret secret =
+        secrets.secret(m.getMetadata().getNamespace(), m.getSpec().app.databaseUrlSecret.name);
+    var annotations = secret == null ? null : secret.getMetadata().getAnnotations();
+    return annotations != null
+        && SecretPromotion.promotedBy(
+            annotations.get(SecretPromotion.MARKER), m.getMetadata().getUid());
+  }
+
+  @Override
   public List<String> restartSecretReaders(
       PostgresMigration m, List<RecordedWorkload> stopped, String stamp) {
     return workloads.restartSecretReaders(m, stopped, stamp);

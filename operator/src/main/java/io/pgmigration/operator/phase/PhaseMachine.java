@@ -119,8 +119,23 @@ public final class PhaseMachine {
       if (!rollingBack && !phase.appMayBeDown()) {
         throw e;
       }
-      return ErrorRetries.retry(
-          draft, e, !rollingBack && phase.rollsBackOnFailure() ? watchdog.errorsFor() : null);
+      boolean mayRollBack =
+          !rollingBack
+              && (phase.rollsBackOnFailure()
+                  || (phase == Phase.Promoting && secretUntouched(draft, ports)));
+      return ErrorRetries.retry(draft, e, mayRollBack ? watchdog.errorsFor() : null);
+    }
+  }
+
+  /**
+   * Whether a promotion has not rewritten the app's Secret yet, so rolling back still gives the app
+   * its source with nothing switched; false when that cannot be known.
+   */
+  private static boolean secretUntouched(StatusDraft draft, Ports ports) {
+    try {
+      return !ports.promotion().secretPromoted(draft.migration());
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

@@ -115,7 +115,9 @@ class LivePortsIT {
         "promotion", "postgresql-circular-11223", "postgres://app:d@postgresql-circular-11223/app");
     secret("promotion", "example-app-config", "postgres://app:s@postgresql-clean-29349/app");
 
+    assertThat(ports.promotion().secretPromoted(m)).as("before").isFalse();
     assertThat(ports.promotion().promoteSecret(m)).isEqualTo("DATABASE_URL_PREVIOUS");
+    assertThat(ports.promotion().secretPromoted(m)).as("after").isTrue();
     assertThat(appSecret())
         .containsEntry("DATABASE_URL", "postgres://app:d@postgresql-circular-11223/app")
         .containsEntry("DATABASE_URL_PREVIOUS", "postgres://app:s@postgresql-clean-29349/app")

@@ -526,12 +526,43 @@ class PhaseMachineTest {
     assertThat(m.getStatus().retrying).isNull();
   }
 
+  private PostgresMigration verifying() {
+    PostgresMigration m = migrating();
+    step(m);
+    ctx.copying.jobs.replaceAll((k, v) -> CopyJob.State.Succeeded);
+    until(m, Phase.Verifying);
+    return m;
+  }
+
   @Test
-  void aPromotionThatKeepsFailingIsRetriedNeverRolledBack() {
+  void aPromotionWhoseSecretCannotBeWrittenRollsBackWithNothingSwitched() {
     PostgresMigration m = verifying();
     m.getSpec().promote = false;
     until(m, Phase.Migrated);
-    ctx.promotion.promoteFailure = new IllegalStateException("etcdserver: request timed out");
+    ctx.promotion.promoteFailure =
+        new IllegalStateException("admission webhook denied the request");
+    m.getSpec().promote = true;
+    until(m, Phase.Promoting);
+    step(m);
+    assertThat(m.getStatus().message)
+        .startsWith("Retrying in 1s after an error in phase Promoting (attempt 1 since")
+        .contains("rolls back at");
+    ctx.now = ctx.now.plus(Duration.ofMinutes(2));
+    until(m, Phase.Failed);
+    assertThat(m.getStatus().message)
+        .startsWith("Unexpected error in phase Promoting, still failing after 2 attempts")
+        .contains("the app's DATABASE_URL is unchanged");
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("source");
+    assertThat(ctx.maintenance.fenced).as("the app is back on its source").isFalse();
+    assertThat(ctx.maintenance.replicas).containsEntry("Deployment/web", 2);
+  }
+
+  @Test
+  void aPromotionThatFailsOnceTheSecretIsWrittenIsRetriedNeverRolledBack() {
+    PostgresMigration m = verifying();
+    m.getSpec().promote = false;
+    until(m, Phase.Migrated);
+    ctx.promotion.restartFailure = new IllegalStateException("etcdserver: request timed out");
     m.getSpec().promote = true;
     until(m, Phase.Promoting);
     for (int i = 0; i < 8; i++) {
@@ -539,21 +570,13 @@ class PhaseMachineTest {
       step(m);
     }
     assertThat(m.getStatus().phase).isEqualTo(Phase.Promoting);
+    assertThat(ctx.promotion.databaseUrl).isEqualTo("destination");
     assertThat(m.getStatus().message)
         .startsWith("Retrying in 15s after an error in phase Promoting (attempt 8 since")
         .contains("retried until it succeeds");
-    ctx.promotion.promoteFailure = null;
+    ctx.promotion.restartFailure = null;
     step(m);
     assertThat(m.getStatus().phase).isEqualTo(Phase.Completed);
-    assertThat(ctx.promotion.databaseUrl).isEqualTo("destination");
-  }
-
-  private PostgresMigration verifying() {
-    PostgresMigration m = migrating();
-    step(m);
-    ctx.copying.jobs.replaceAll((k, v) -> CopyJob.State.Succeeded);
-    until(m, Phase.Verifying);
-    return m;
   }
 
   @Test

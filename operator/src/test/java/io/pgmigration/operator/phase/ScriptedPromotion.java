@@ -14,6 +14,9 @@ final class ScriptedPromotion implements Promotion {
   /** Thrown by the next promotions while set, e.g. the API server restarting. */
   RuntimeException promoteFailure;
 
+  /** Thrown by the restarts of the Secret's readers while set: after the Secret was written. */
+  RuntimeException restartFailure;
+
   @Override
   public String promoteSecret(PostgresMigration migration) {
     if (promoteFailure != null) {
@@ -25,8 +28,16 @@ final class ScriptedPromotion implements Promotion {
   }
 
   @Override
+  public boolean secretPromoted(PostgresMigration migration) {
+    return databaseUrl.equals("destination");
+  }
+
+  @Override
   public List<String> restartSecretReaders(
       PostgresMigration migration, List<RecordedWorkload> stopped, String stamp) {
+    if (restartFailure != null) {
+      throw restartFailure;
+    }
     return List.of();
   }
 

@@ -64,7 +64,8 @@ public enum Phase {
       case Migrating -> EnumSet.of(Verifying, Failed);
       case Verifying -> EnumSet.of(Migrated, Failed);
       case Migrated -> EnumSet.of(Promoting, Failed);
-      case Promoting -> EnumSet.of(Completed);
+      // Failed only while the app's Secret is untouched: an error that keeps it from being written.
+      case Promoting -> EnumSet.of(Completed, Failed);
       case Completed -> EnumSet.of(SourceDestroyed);
       case Expired, Cancelled, Failed, SourceDestroyed -> EnumSet.noneOf(Phase.class);
     };

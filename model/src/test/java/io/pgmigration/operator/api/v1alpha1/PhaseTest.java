@@ -45,7 +45,9 @@ class PhaseTest {
         EnumSet.of(Phase.MaintenanceOn, Phase.Migrating, Phase.Verifying, Phase.Migrated)) {
       assertThat(p.canMoveTo(Phase.Failed)).as(p.name()).isTrue();
     }
-    // Promotion has rewritten DATABASE_URL; from there the only way is forward.
-    assertThat(Phase.Promoting.successors()).containsExactly(Phase.Completed);
+    // Promoting rolls back only while the app's Secret is untouched (the phase machine checks);
+    // once DATABASE_URL is rewritten the only way is forward.
+    assertThat(Phase.Promoting.successors()).containsExactly(Phase.Completed, Phase.Failed);
+    assertThat(Phase.Promoting.rollsBackOnFailure()).isFalse();
   }
 }

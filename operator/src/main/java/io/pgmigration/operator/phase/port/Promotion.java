@@ -14,6 +14,9 @@ public interface Promotion {
    */
   String promoteSecret(PostgresMigration migration);
 
+  /** Whether the app's Secret was already rewritten by this migration's {@link #promoteSecret}. */
+  boolean secretPromoted(PostgresMigration migration);
+
   /**
    * Restarts the Deployments and StatefulSets that read the app's Secret and were not stopped for
    * maintenance (those start with the new value anyway).
