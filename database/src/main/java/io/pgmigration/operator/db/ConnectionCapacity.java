@@ -6,6 +6,7 @@ import static io.pgmigration.operator.db.CheckResults.passed;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -22,8 +23,20 @@ import java.util.List;
 public final class ConnectionCapacity {
   static final String CONNECTIONS = "Connections";
 
-  private static final String CLIENTS =
-      " FROM pg_stat_activity WHERE usename IS NOT NULL"
+  /**
+   * Every fact of {@link Facts} in one pass over pg_stat_activity's client sessions;
+   * reserved_connections exists from PostgreSQL 16 on.
+   */
+  private static final String SLOTS =
+      "SELECT current_setting('max_connections')::int,"
+          + " current_setting('superuser_reserved_connections')::int"
+          + "   + coalesce(current_setting('reserved_connections', true)::int, 0),"
+          + " count(*) FILTER (WHERE datname <> current_database()),"
+          + " count(*) FILTER (WHERE datname = current_database()),"
+          + " (SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user),"
+          + " count(*) FILTER (WHERE usename = current_user),"
+          + " (SELECT datconnlimit FROM pg_database WHERE datname = current_database())"
+          + " FROM pg_stat_activity WHERE usename IS NOT NULL"
           + " AND coalesce(backend_type, 'client backend') = 'client backend'";
 
   private ConnectionCapacity() {}
@@ -80,24 +93,17 @@ public final class ConnectionCapacity {
   }
 
   static Facts read(Statement s) throws SQLException {
-    boolean v16 = Integer.parseInt(DatabaseProbe.one(s, "SHOW server_version_num")) >= 160000;
-    return new Facts(
-        Integer.parseInt(DatabaseProbe.one(s, "SHOW max_connections")),
-        Integer.parseInt(DatabaseProbe.one(s, "SHOW superuser_reserved_connections"))
-            + (v16 ? Integer.parseInt(DatabaseProbe.one(s, "SHOW reserved_connections")) : 0),
-        Integer.parseInt(
-            DatabaseProbe.one(
-                s, "SELECT count(*)" + CLIENTS + " AND datname <> current_database()")),
-        Integer.parseInt(
-            DatabaseProbe.one(
-                s, "SELECT count(*)" + CLIENTS + " AND datname = current_database()")),
-        Integer.parseInt(
-            DatabaseProbe.one(s, "SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user")),
-        Integer.parseInt(
-            DatabaseProbe.one(s, "SELECT count(*)" + CLIENTS + " AND usename = current_user")),
-        Integer.parseInt(
-            DatabaseProbe.one(
-                s, "SELECT datconnlimit FROM pg_database WHERE datname = current_database()")));
+    try (ResultSet r = s.executeQuery(SLOTS)) {
+      r.next();
+      return new Facts(
+          r.getInt(1),
+          r.getInt(2),
+          r.getInt(3),
+          r.getInt(4),
+          r.getInt(5),
+          r.getInt(6),
+          r.getInt(7));
+    }
   }
 
   /** Sessions a Snapshot copy opens on each server at its peak. */
