@@ -281,8 +281,17 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private static void run(List<String> command) {
+    run(command, null);
+  }
+
+  /** Runs {@code command} in {@code dir} (null: here); fails with its output unless it exits 0. */
+  static void run(List<String> command, Path dir) {
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(command)
+              .directory(dir == null ? null : dir.toFile())
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes());
       if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
