@@ -70,7 +70,7 @@ record MigratingHandler(Polling polling, Watchdog watchdog, StreamingSwitchover 
     if (job.stuckSince() != null) {
       Duration stuck = Duration.between(job.stuckSince(), d.now());
       left = watchdog.stuckPod().minus(stuck);
-      if (left.isNegative() || left.isZero()) {
+      if (watchdog.givesUpOnPod(job.stuckSince(), d.now())) {
         String why =
             "The copy Job "
                 + name

@@ -96,7 +96,7 @@ record StreamingSetup(Polling polling, Watchdog watchdog) {
                   + " failed: "
                   + (job.detail() == null ? "it disappeared" : job.detail()));
       case Running -> {
-        if (stuck(d, job)) {
+        if (watchdog.givesUpOnPod(job.stuckSince(), d.now())) {
           yield fail(
               d,
               "The schema copy Job "
@@ -151,7 +151,7 @@ record StreamingSetup(Polling polling, Watchdog watchdog) {
     var r = d.status().replication;
     CopyJob vacuum =
         ports.copying().copyJob(d.migration(), CopyJobBuilder.Kind.Vacuum, r.vacuumJob, true);
-    boolean stuck = stuck(d, vacuum);
+    boolean stuck = watchdog.givesUpOnPod(vacuum.stuckSince(), d.now());
     if (vacuum.state() == CopyJob.State.Running && !stuck) {
       return Step.after(polling.replicationSetup());
     }
@@ -170,12 +170,6 @@ record StreamingSetup(Polling polling, Watchdog watchdog) {
               + "); the switch-over's verification may take longer.");
     }
     return d.spec().start ? Step.now() : Step.after(polling.lag());
-  }
-
-  /** Whether {@code job}'s pod has been unable to run for longer than the watchdog allows. */
-  private boolean stuck(StatusDraft d, CopyJob job) {
-    return job.stuckSince() != null
-        && !d.now().isBefore(job.stuckSince().plus(watchdog.stuckPod()));
   }
 
   /** Ready: keeps the lag in status, and says so in the message. */

@@ -22,4 +22,12 @@ public record Watchdog(Duration stuckPod, Duration errorsFor, Duration statement
    */
   public static final Watchdog DEFAULT =
       new Watchdog(Duration.ofMinutes(3), Duration.ofMinutes(2), Duration.ofHours(1));
+
+  /**
+   * Whether a pod unable to run since {@code stuckSince} (null: it can run) has been so for {@link
+   * #stuckPod} by {@code now}.
+   */
+  public boolean givesUpOnPod(java.time.Instant stuckSince, java.time.Instant now) {
+    return stuckSince != null && !now.isBefore(stuckSince.plus(stuckPod));
+  }
 }
