@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the local cluster's binaries from upstream sources through the Go module proxy:
+# Builds the local cluster's binaries and tools from upstream sources through the Go module proxy:
 # Kubernetes (kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubectl),
-# etcd and CoreDNS. Each lands in a cache directory named after its version and is reused when
-# present, so only the first run pays for the build.
+# etcd, CoreDNS, Helm, Prometheus (prometheus, promtool) and Mailpit. Each lands in a cache
+# directory named after its version and is reused when present, so only the first run pays for the
+# build.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -34,6 +35,22 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   kube_ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
 done
 
+# Helm says "v4.3" (its minor line) unless told its full version.
+helm_ldflags="-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION"
+helm_ldflags+=" -X helm.sh/helm/v4/internal/version.gitTreeState=clean"
+
+# Prometheus tags its Go module v0.3MM.P for release 3.MM.P and reports the release number (in
+# --version and /api/v1/status/buildinfo) from these variables. The module proxy carries no git
+# commit, so the revision is the module version.
+prom_release=${PROMETHEUS_VERSION#v0.}
+prom_minor=${prom_release%%.*}
+prom_release=${prom_minor:0:1}.$((10#${prom_minor:1})).${prom_release#*.}
+prom_ldflags=""
+for var in Version=$prom_release Revision=$PROMETHEUS_VERSION Branch=HEAD \
+    BuildUser=hack/build-binaries.sh BuildDate=19700101-00:00:00; do
+  prom_ldflags+=" -X github.com/prometheus/common/version.$var"
+done
+
 only=${1:-all}
 if [ "$only" = all ] || [ "$only" = kubernetes ]; then
   build_module kubernetes "$HACK_DIR/build/kube" "$KUBE_BIN" "$kube_ldflags" \
@@ -47,4 +64,15 @@ if [ "$only" = all ] || [ "$only" = etcd ]; then
 fi
 if [ "$only" = all ] || [ "$only" = coredns ]; then
   build_module coredns "$HACK_DIR/build/coredns" "$COREDNS_BIN" "" -o coredns .
+fi
+if [ "$only" = all ] || [ "$only" = helm ]; then
+  build_module helm "$HACK_DIR/build/helm" "$HELM_BIN" "$helm_ldflags" helm.sh/helm/v4/cmd/helm
+fi
+if [ "$only" = all ] || [ "$only" = prometheus ]; then
+  build_module prometheus "$HACK_DIR/build/prometheus" "$PROMETHEUS_BIN" "$prom_ldflags" \
+    github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
+fi
+if [ "$only" = all ] || [ "$only" = mailpit ]; then
+  build_module mailpit "$HACK_DIR/build/mailpit" "$MAILPIT_BIN" \
+    "-X github.com/axllent/mailpit/config.Version=$MAILPIT_VERSION" github.com/axllent/mailpit
 fi

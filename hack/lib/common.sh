@@ -10,6 +10,9 @@ CACHE_DIR=${PGMO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pg-migration-operator}
 KUBE_BIN=$CACHE_DIR/bin/kubernetes-$K8S_VERSION
 ETCD_BIN=$CACHE_DIR/bin/etcd-$ETCD_VERSION
 COREDNS_BIN=$CACHE_DIR/bin/coredns-$COREDNS_VERSION
+HELM_BIN=$CACHE_DIR/bin/helm-$HELM_VERSION
+PROMETHEUS_BIN=$CACHE_DIR/bin/prometheus-$PROMETHEUS_VERSION
+MAILPIT_BIN=$CACHE_DIR/bin/mailpit-$MAILPIT_VERSION
 IMAGE_DIR=$CACHE_DIR/images
 # The running cluster: certificates, kubeconfigs, etcd data, logs. Removed by cluster-down.
 CLUSTER_DIR=${PGMO_CLUSTER_DIR:-$CACHE_DIR/cluster}
