@@ -27,7 +27,26 @@ public final class CopyProgress {
   public static Progress read(PostgresUri source, PostgresUri destination) throws SQLException {
     try (Connection src = DatabaseProbe.connect(source);
         Connection dst = DatabaseProbe.connect(destination)) {
-      return compute(sizes(src), sizes(dst), copying(dst));
+      Progress p = compute(sizes(src), sizes(dst), copying(dst));
+      p.rowsDone = rows(dst);
+      return p;
+    }
+  }
+
+  /**
+   * Rows written into the destination so far: the inserts its statistics count in the user tables
+   * (the destination was empty, and a COPY counts there once its transaction ends), plus the rows
+   * of each COPY still running.
+   */
+  private static long rows(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT (SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables)"
+                    + " + (SELECT coalesce(sum(tuples_processed), 0) FROM pg_stat_progress_copy"
+                    + " WHERE datname = current_database() AND command = 'COPY FROM')")) {
+      r.next();
+      return r.getLong(1);
     }
   }
 

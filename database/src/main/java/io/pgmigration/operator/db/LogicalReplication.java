@@ -20,7 +20,11 @@ public final class LogicalReplication {
   private LogicalReplication() {}
 
   /** The replication lag: WAL the destination has not confirmed, and for how long. */
-  public record Lag(long bytes, long seconds) {}
+  /**
+   * A slot's lag: WAL not confirmed by the destination, the replay lag in seconds, and the WAL the
+   * source keeps for the slot (from its restart position).
+   */
+  public record Lag(long bytes, long seconds, long retainedBytes) {}
 
   /**
    * The subscription as the destination sees it.
@@ -190,7 +194,8 @@ public final class LogicalReplication {
     try (PreparedStatement s =
         source.prepareStatement(
             "SELECT greatest(0, pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn)),"
-                + " coalesce(extract(epoch FROM r.replay_lag), 0)"
+                + " coalesce(extract(epoch FROM r.replay_lag), 0),"
+                + " greatest(0, pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn))"
                 + " FROM pg_replication_slots s"
                 + " LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid"
                 + " WHERE s.slot_name = ?")) {
@@ -199,7 +204,7 @@ public final class LogicalReplication {
         if (!r.next()) {
           throw new SQLException("replication slot " + name + " does not exist on the source");
         }
-        return new Lag(r.getLong(1), Math.round(r.getDouble(2)));
+        return new Lag(r.getLong(1), Math.round(r.getDouble(2)), r.getLong(3));
       }
     }
   }

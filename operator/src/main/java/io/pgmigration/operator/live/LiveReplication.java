@@ -38,7 +38,13 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
           LogicalReplication.Subscription sub = LogicalReplication.subscription(dst, name);
           LogicalReplication.Lag lag = LogicalReplication.lag(src, name);
           return new State(
-              sub.tables(), sub.synced(), sub.errors(), sub.running(), lag.bytes(), lag.seconds());
+              sub.tables(),
+              sub.synced(),
+              sub.errors(),
+              sub.running(),
+              lag.bytes(),
+              lag.seconds(),
+              lag.retainedBytes());
         });
   }
 

@@ -3,6 +3,7 @@ package io.pgmigration.operator.phase;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Retry;
+import io.pgmigration.operator.api.v1alpha1.RollbackCause;
 import io.pgmigration.operator.api.v1alpha1.Timestamps;
 import io.pgmigration.operator.secrets.Redaction;
 import java.time.Duration;
@@ -44,6 +45,7 @@ final class ErrorRetries {
       status.retrying = null;
       return d.rollBack(
           Phase.Failed,
+          RollbackCause.Errors,
           "Unexpected error in phase "
               + d.phase()
               + ", still failing after "

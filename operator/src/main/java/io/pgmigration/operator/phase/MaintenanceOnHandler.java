@@ -5,6 +5,7 @@ import io.pgmigration.operator.api.v1alpha1.Durations;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Maintenance;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
+import io.pgmigration.operator.api.v1alpha1.RollbackCause;
 import io.pgmigration.operator.api.v1alpha1.Timestamps;
 import io.pgmigration.operator.phase.port.Ports;
 import java.time.Instant;
@@ -31,7 +32,9 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
   public Step handle(StatusDraft d, Ports ports) {
     if (d.spec().cancel) {
       return d.rollBack(
-          Phase.Cancelled, "Cancelled by spec.cancel during maintenance, before the copy started");
+          Phase.Cancelled,
+          RollbackCause.Cancelled,
+          "Cancelled by spec.cancel during maintenance, before the copy started");
     }
     if (d.status().maintenance == null) {
       return record(d, ports);
@@ -43,6 +46,7 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
     if (!unended.isEmpty()) {
       return d.rollBack(
           Phase.Failed,
+          RollbackCause.FenceFailed,
           "Could not end "
               + unended.size()
               + " session(s) on the source, so writes to it cannot be ruled out: "
@@ -95,6 +99,7 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
     if (!d.now().isBefore(giveUp)) {
       return d.rollBack(
           Phase.Failed,
+          RollbackCause.DrainTimeout,
           left.size()
               + " pod(s) of the app were still running after drainTimeout ("
               + drainTimeout

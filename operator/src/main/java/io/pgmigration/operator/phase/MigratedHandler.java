@@ -2,6 +2,7 @@ package io.pgmigration.operator.phase;
 
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
+import io.pgmigration.operator.api.v1alpha1.RollbackCause;
 import io.pgmigration.operator.phase.port.Ports;
 
 /**
@@ -16,7 +17,7 @@ final class MigratedHandler implements PhaseHandler {
     if (d.spec().promote) {
       String unproven = FenceProof.check(d, ports);
       if (unproven != null) {
-        return d.rollBack(Phase.Failed, unproven);
+        return d.rollBack(Phase.Failed, RollbackCause.FenceBroken, unproven);
       }
       d.moveTo(
           Phase.Promoting,

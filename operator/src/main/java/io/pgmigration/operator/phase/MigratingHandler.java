@@ -4,6 +4,7 @@ import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
+import io.pgmigration.operator.api.v1alpha1.RollbackCause;
 import io.pgmigration.operator.k8s.CopyJobBuilder;
 import io.pgmigration.operator.phase.port.Copying.CopyJob;
 import io.pgmigration.operator.phase.port.Ports;
@@ -40,10 +41,14 @@ record MigratingHandler(Polling polling, Watchdog watchdog, StreamingSwitchover 
       case Missing ->
           d.rollBack(
               Phase.Failed,
+              RollbackCause.CopyFailed,
               "The copy Job " + name + " disappeared before it finished; it is not started again");
       case Failed -> {
         d.condition(Conditions.Type.COPIED, false, Conditions.Reason.COPY_FAILED, job.detail());
-        yield d.rollBack(Phase.Failed, "The copy Job " + name + " failed: " + job.detail());
+        yield d.rollBack(
+            Phase.Failed,
+            RollbackCause.CopyFailed,
+            "The copy Job " + name + " failed: " + job.detail());
       }
       case Succeeded -> copied(d, name);
       case Running -> running(d, ports, name, job);
@@ -80,7 +85,7 @@ record MigratingHandler(Polling polling, Watchdog watchdog, StreamingSwitchover 
                 + job.detail()
                 + "); the app is not kept down for it";
         d.condition(Conditions.Type.COPIED, false, Conditions.Reason.COPY_FAILED, why);
-        return d.rollBack(Phase.Failed, why);
+        return d.rollBack(Phase.Failed, RollbackCause.CopyFailed, why);
       }
     }
     Progress read = ports.copying().copyProgress(d.migration());

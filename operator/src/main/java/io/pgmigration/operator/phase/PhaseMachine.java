@@ -3,6 +3,7 @@ package io.pgmigration.operator.phase;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
+import io.pgmigration.operator.api.v1alpha1.RollbackCause;
 import io.pgmigration.operator.phase.port.Ports;
 
 /**
@@ -90,7 +91,9 @@ public final class PhaseMachine {
       return new Result(
           draft.finish(),
           draft.rollBack(
-              Phase.Failed, "The PostgresMigration was deleted in phase " + status.phase));
+              Phase.Failed,
+              RollbackCause.Deleted,
+              "The PostgresMigration was deleted in phase " + status.phase));
     }
     Step step = Step.waitForChange();
     if (status.rollback != null) {

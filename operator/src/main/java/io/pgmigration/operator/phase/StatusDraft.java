@@ -9,6 +9,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Rollback;
+import io.pgmigration.operator.api.v1alpha1.RollbackCause;
 import io.pgmigration.operator.api.v1alpha1.Timestamps;
 import java.time.Instant;
 
@@ -109,12 +110,13 @@ public final class StatusDraft {
 
   /**
    * Marks the migration for rollback, ending in {@code endPhase} (checked now, so an impossible end
-   * is never marked); the rollback itself runs from the next step on.
+   * is never marked), for {@code cause}; the rollback itself runs from the next step on.
    */
-  public Step rollBack(Phase endPhase, String why) {
+  public Step rollBack(Phase endPhase, RollbackCause cause, String why) {
     requireLegal(endPhase);
     Rollback rollback = new Rollback();
     rollback.reason = why;
+    rollback.cause = cause;
     rollback.endPhase = endPhase;
     rollback.startedAt = timestamp();
     status.rollback = rollback;

@@ -210,6 +210,7 @@ record StreamingSetup(Polling polling, Watchdog watchdog) {
     p.tablesDone = state.synced();
     p.lagBytes = state.lagBytes();
     p.lagSeconds = state.lagSeconds();
+    p.walRetainedBytes = state.retainedBytes();
     return p;
   }
 

@@ -5,6 +5,7 @@ import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.ReplicationStage;
+import io.pgmigration.operator.api.v1alpha1.RollbackCause;
 import io.pgmigration.operator.phase.port.Ports;
 import io.pgmigration.operator.phase.port.Replication;
 import java.time.Duration;
@@ -73,6 +74,7 @@ record StreamingSwitchover(Polling polling) {
     if (state.errors() > r.applyErrorsBefore) {
       return d.rollBack(
           Phase.Failed,
+          RollbackCause.CatchUpFailed,
           "The destination reported "
               + (state.errors() - r.applyErrorsBefore)
               + " error(s) applying the last changes of the source (the destination server's"
@@ -81,6 +83,7 @@ record StreamingSwitchover(Polling polling) {
     if (!d.now().isBefore(Instant.parse(r.cutoverStartedAt).plus(CATCH_UP_TIMEOUT))) {
       return d.rollBack(
           Phase.Failed,
+          RollbackCause.CatchUpFailed,
           "The destination was still "
               + behind
               + " bytes of WAL behind the source after "

@@ -3,6 +3,7 @@ package io.pgmigration.operator.phase;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
+import io.pgmigration.operator.api.v1alpha1.RollbackCause;
 import io.pgmigration.operator.phase.port.Ports;
 import java.util.stream.Collectors;
 
@@ -35,6 +36,7 @@ final class VerifyingHandler implements PhaseHandler {
       d.condition(Conditions.Type.VERIFIED, false, Conditions.Reason.MISMATCH, named);
       return d.rollBack(
           Phase.Failed,
+          RollbackCause.VerificationMismatch,
           "Verification of "
               + compared
               + " found "

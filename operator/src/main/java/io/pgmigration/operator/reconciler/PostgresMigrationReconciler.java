@@ -11,6 +11,8 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
@@ -25,6 +27,7 @@ import io.pgmigration.operator.phase.Step;
 import io.pgmigration.operator.phase.port.Ports;
 import io.pgmigration.operator.secrets.Redaction;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,6 +75,7 @@ public class PostgresMigrationReconciler
   private final KubernetesClient client;
   private final CopyImage copyImage;
   private final StatusWriter writer;
+  private final MigrationMetrics metrics;
   private volatile Ports ports;
 
   @Inject
@@ -80,20 +84,37 @@ public class PostgresMigrationReconciler
       @ConfigProperty(name = "pgmo.copy.image") Optional<String> copyImage,
       @ConfigProperty(name = "pgmo.copy.allowed-images") Optional<List<String>> allowedImages,
       PollingConfig polling,
-      WatchdogConfig watchdog) {
+      WatchdogConfig watchdog,
+      MeterRegistry registry) {
     this(
         client,
         CopyImage.fromEnvironment(client, copyImage, allowedImages.orElse(List.of())),
         new PhaseMachine(polling.polling(), watchdog.watchdog()),
-        StatusWriter.APPLY);
+        StatusWriter.APPLY,
+        new MigrationMetrics(registry, Clock.systemUTC()));
   }
 
   PostgresMigrationReconciler(
       KubernetesClient client, CopyImage copyImage, PhaseMachine machine, StatusWriter writer) {
+    this(
+        client,
+        copyImage,
+        machine,
+        writer,
+        new MigrationMetrics(new SimpleMeterRegistry(), Clock.systemUTC()));
+  }
+
+  private PostgresMigrationReconciler(
+      KubernetesClient client,
+      CopyImage copyImage,
+      PhaseMachine machine,
+      StatusWriter writer,
+      MigrationMetrics metrics) {
     this.client = client;
     this.copyImage = copyImage;
     this.machine = machine;
     this.writer = writer;
+    this.metrics = metrics;
   }
 
   @Override
@@ -127,7 +148,9 @@ public class PostgresMigrationReconciler
     int steps = 0;
     do {
       Phase before = current.phase();
+      PostgresMigrationStatus previous = current.getStatus();
       result = next.apply(current, ports);
+      metrics.observe(current, previous, result.status());
       if (!Json.of(current.getStatus()).equals(Json.of(result.status()))) {
         current = writer.write(context, current, result.status());
         migration.setStatus(result.status());
@@ -149,10 +172,12 @@ public class PostgresMigrationReconciler
   @Override
   public DeleteControl cleanup(PostgresMigration migration, Context<PostgresMigration> context) {
     if (migration.getStatus() == null || migration.getStatus().safeToDelete()) {
+      metrics.forget(migration);
       return DeleteControl.defaultDelete();
     }
     Step step = run(migration, context, machine::cleanup);
     if (migration.getStatus().safeToDelete()) {
+      metrics.forget(migration);
       return DeleteControl.defaultDelete();
     }
     String deleted = migration.getMetadata().getDeletionTimestamp();
@@ -170,6 +195,7 @@ public class PostgresMigrationReconciler
               + migration.getStatus().message;
       LOG.warnf("%s/%s: %s", ns(migration), migration.getMetadata().getName(), left);
       Events.record(client, migration, "Warning", "RollbackAbandoned", left);
+      metrics.forget(migration);
       return DeleteControl.defaultDelete();
     }
     return DeleteControl.noFinalizerRemoval()

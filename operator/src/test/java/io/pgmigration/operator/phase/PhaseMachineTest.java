@@ -13,6 +13,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult.Severity;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Progress;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
+import io.pgmigration.operator.api.v1alpha1.RollbackCause;
 import io.pgmigration.operator.api.v1alpha1.SpecHash;
 import io.pgmigration.operator.phase.port.Copying.CopyJob;
 import io.pgmigration.operator.testing.Manifests;
@@ -327,6 +328,7 @@ class PhaseMachineTest {
     ctx.now = T0.plus(Duration.ofMinutes(5));
     step(m);
     assertThat(m.getStatus().rollback.reason).contains("drainTimeout (5m): Pod web-1");
+    assertThat(m.getStatus().rollback.cause).isEqualTo(RollbackCause.DrainTimeout);
     step(m);
     assertThat(m.getStatus().phase).isEqualTo(Phase.Failed);
     assertThat(ctx.maintenance.replicas)
@@ -725,6 +727,7 @@ class PhaseMachineTest {
     assertThat(marked.phase).as("the rollback is stored before it runs").isEqualTo(Phase.Migrating);
     assertThat(marked.rollback.reason)
         .isEqualTo("The PostgresMigration was deleted in phase Migrating");
+    assertThat(marked.rollback.cause).isEqualTo(RollbackCause.Deleted);
     assertThat(marked.safeToDelete()).isFalse();
     PostgresMigrationStatus end = steps.get(steps.size() - 1);
     assertThat(end.phase).isEqualTo(Phase.Failed);

@@ -11,7 +11,7 @@ final class ScriptedReplication implements Replication {
 
   int replicationDrops;
   RuntimeException dropFailure;
-  State state = new State(3, 3, 0, true, 120, 0);
+  State state = new State(3, 3, 0, true, 120, 0, 16_777_216);
   String sourcePosition = "0/3000148";
   Long behind = 0L;
   int replicasCompleted;

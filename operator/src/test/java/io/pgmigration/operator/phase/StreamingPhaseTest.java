@@ -106,13 +106,13 @@ class StreamingPhaseTest {
     assertThat(step(m).status().replication.stage).isEqualTo(ReplicationStage.Syncing);
     assertThat(ctx.replication.replicating).isTrue();
 
-    ctx.replication.state = new Replication.State(4, 1, 0, true, 5_000_000, 3);
+    ctx.replication.state = new Replication.State(4, 1, 0, true, 5_000_000, 3, 16_777_216);
     r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Preparing);
     assertThat(r.status().progress.display).isEqualTo("24%");
     assertThat(r.status().message).contains("1 of 4 tables");
 
-    ctx.replication.state = new Replication.State(4, 4, 0, true, 2048, 1);
+    ctx.replication.state = new Replication.State(4, 4, 0, true, 2048, 1, 16_777_216);
     r = step(m);
     assertThat(r.status().replication.stage).isEqualTo(ReplicationStage.Vacuuming);
     assertThat(r.status().replication.vacuumJob).startsWith("example-app-migration-vacuum-");
@@ -141,7 +141,7 @@ class StreamingPhaseTest {
   @Test
   void readyKeepsTheLagInStatusAndSaysWhatKeepsItBack() {
     PostgresMigration m = ready();
-    ctx.replication.state = new Replication.State(3, 3, 2, false, 90_000, 12);
+    ctx.replication.state = new Replication.State(3, 3, 2, false, 90_000, 12, 16_777_216);
     PhaseMachine.Result r = step(m);
     assertThat(r.status().phase).isEqualTo(Phase.Ready);
     assertThat(r.status().progress.lagSeconds).isEqualTo(12);
@@ -230,7 +230,7 @@ class StreamingPhaseTest {
   @Test
   void applyErrorsDuringTheSwitchOverRollBackAndDropTheSlot() {
     PostgresMigration m = catchingUp();
-    ctx.replication.state = new Replication.State(3, 3, 1, true, 4096, 0);
+    ctx.replication.state = new Replication.State(3, 3, 1, true, 4096, 0, 16_777_216);
     stepUntil(m, Phase.Failed, 3);
     assertThat(m.getStatus().message).contains("1 error(s) applying the last changes");
     assertThat(ctx.replication.replicating).isFalse();

@@ -218,6 +218,15 @@ public class PostgresMigrationStatus {
 
     @JsonPropertyDescription("Streaming: replication lag in seconds.")
     public Long lagSeconds;
+
+    @JsonPropertyDescription(
+        "Streaming: WAL the source keeps for the migration's replication slot, in bytes.")
+    public Long walRetainedBytes;
+
+    @JsonPropertyDescription(
+        "Rows written into the destination's tables so far: its statistics' inserts, and the"
+            + " rows of the COPY running now.")
+    public Long rowsDone;
   }
 
   /** Outcome of verification. */
@@ -245,6 +254,11 @@ public class PostgresMigrationStatus {
   public static class Rollback {
     @JsonPropertyDescription("Why the migration is rolled back.")
     public String reason;
+
+    @JsonPropertyDescription(
+        "Why, in one word: Cancelled, DrainTimeout, FenceFailed, CopyFailed, CatchUpFailed,"
+            + " VerificationMismatch, FenceBroken, Errors or Deleted.")
+    public RollbackCause cause;
 
     @JsonPropertyDescription("The phase the rollback ends in: Failed, or Cancelled.")
     public Phase endPhase;

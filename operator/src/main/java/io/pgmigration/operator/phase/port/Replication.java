@@ -48,7 +48,14 @@ public interface Replication {
    * @param running whether the destination's apply worker runs
    * @param lagBytes WAL the destination has not confirmed
    * @param lagSeconds the replay lag the source last measured
+   * @param retainedBytes WAL the source keeps for the replication slot
    */
   record State(
-      int tables, int synced, long errors, boolean running, long lagBytes, long lagSeconds) {}
+      int tables,
+      int synced,
+      long errors,
+      boolean running,
+      long lagBytes,
+      long lagSeconds,
+      long retainedBytes) {}
 }
