@@ -10,7 +10,7 @@ packages=(
   iptables conntrack iproute2 util-linux      # kube-proxy, network and namespace tools
   openssl ca-certificates curl                # certificates and downloads of the Maven wrapper
   "postgresql-$POSTGRES_MAJOR" postgresql-contrib "postgresql-client-$POSTGRES_MAJOR" # *IT servers
-  tmux jq make git                            # terminal tests, scripts
+  tmux jq make git python3-yaml               # terminal tests, scripts
 )
 missing=()
 for p in "${packages[@]}"; do
