@@ -37,7 +37,9 @@ import picocli.CommandLine.ScopeType;
       CancelCommand.class,
       PromoteCommand.class,
       DestroySourceCommand.class,
-      ChecksCommand.class
+      ChecksCommand.class,
+      CompletionCommand.class,
+      CompletionCommand.Complete.class
     },
     footer = {
       "",

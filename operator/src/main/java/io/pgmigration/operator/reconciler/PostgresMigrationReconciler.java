@@ -128,7 +128,13 @@ public class PostgresMigrationReconciler
   @Override
   public UpdateControl<PostgresMigration> reconcile(
       PostgresMigration migration, Context<PostgresMigration> context) {
-    Step step = run(migration, context, machine::next);
+    Step step;
+    LogContext.enter(migration);
+    try {
+      step = run(migration, context, machine::next);
+    } finally {
+      LogContext.leave();
+    }
     UpdateControl<PostgresMigration> control = UpdateControl.noUpdate();
     step.requeueAfter().ifPresent(d -> control.rescheduleAfter(d.isZero() ? CONTINUE_AFTER : d));
     return control;
@@ -156,6 +162,7 @@ public class PostgresMigrationReconciler
         migration.setStatus(result.status());
       }
       Phase after = result.status().phase;
+      LogContext.phase(after);
       if (after != before) {
         log(migration, after, result.status().message);
         Events.phaseChanged(client, current, before, after, result.status().message);
@@ -171,6 +178,15 @@ public class PostgresMigrationReconciler
    */
   @Override
   public DeleteControl cleanup(PostgresMigration migration, Context<PostgresMigration> context) {
+    LogContext.enter(migration);
+    try {
+      return clean(migration, context);
+    } finally {
+      LogContext.leave();
+    }
+  }
+
+  private DeleteControl clean(PostgresMigration migration, Context<PostgresMigration> context) {
     if (migration.getStatus() == null || migration.getStatus().safeToDelete()) {
       metrics.forget(migration);
       return DeleteControl.defaultDelete();
@@ -222,13 +238,16 @@ public class PostgresMigrationReconciler
   public ErrorStatusUpdateControl<PostgresMigration> updateErrorStatus(
       PostgresMigration migration, Context<PostgresMigration> context, Exception e) {
     PostgresMigrationStatus status = errorStatus(migration, e);
-    log(migration, status.phase, status.message);
+    LogContext.enter(migration);
     try {
+      log(migration, status.phase, status.message);
       writer.write(context, migration, status);
     } catch (RuntimeException writeFailed) {
       LOG.warnf(
           "%s/%s: could not write the error to status: %s",
           ns(migration), migration.getMetadata().getName(), writeFailed.getMessage());
+    } finally {
+      LogContext.leave();
     }
     return ErrorStatusUpdateControl.<PostgresMigration>noStatusUpdate()
         .withNoRetry()
