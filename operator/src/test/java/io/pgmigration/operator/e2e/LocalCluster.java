@@ -87,4 +87,60 @@ final class LocalCluster {
     }
     return out.toString(StandardCharsets.UTF_8);
   }
+
+  /**
+   * Runs {@code command} in the repository's root; fails unless it exits 0 within 6 minutes.
+   * Returns its output (stdout and stderr).
+   */
+  static String run(List<String> command) throws Exception {
+    Process p =
+        new ProcessBuilder(command)
+            .directory(io.pgmigration.operator.testing.Manifests.repo().toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(6, TimeUnit.MINUTES) && p.exitValue() == 0)
+        .as(String.join(" ", command) + ":\n" + out)
+        .isTrue();
+    return out;
+  }
+
+  /** kubectl, as the tests were given it. */
+  static String kubectl() {
+    return System.getenv().getOrDefault("PGMO_KUBECTL", "kubectl");
+  }
+
+  /** kubectl apply -k {@code overlay}, then the rollout of the operator's Deployment. */
+  static void installOverlay(String overlay) throws Exception {
+    run(List.of(kubectl(), "apply", "-k", overlay));
+    awaitRollout();
+  }
+
+  /** Waits for the rollout of the operator's Deployment. */
+  static void awaitRollout() throws Exception {
+    run(
+        List.of(
+            kubectl(),
+            "-n",
+            OPERATOR_NS,
+            "rollout",
+            "status",
+            "deployment/pg-migration-operator",
+            "--timeout=5m"));
+  }
+
+  /** Waits until one of the Deployment's current pods leads. */
+  static void awaitNewLeader(KubernetesClient client) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofMinutes(2))
+        .ignoreExceptions()
+        .until(
+            () ->
+                operatorPods(client).stream()
+                    .anyMatch(
+                        p ->
+                            p.getMetadata()
+                                .getName()
+                                .equals(leaderPod(client).getMetadata().getName())));
+  }
 }

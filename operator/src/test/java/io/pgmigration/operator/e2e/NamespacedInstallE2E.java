@@ -3,7 +3,6 @@ package io.pgmigration.operator.e2e;
 import static io.pgmigration.operator.e2e.QuickstartInstance.DESTINATION;
 import static io.pgmigration.operator.e2e.QuickstartInstance.SOURCE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -14,7 +13,6 @@ import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.testing.Manifests;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,14 +45,14 @@ class NamespacedInstallE2E {
   void theNamespacedOperatorServesItsNamespaceAndNoOther() throws Exception {
     try (QuickstartInstance q = QuickstartInstance.create(client, WATCHED, x -> {})) {
       try {
-        install("hack/overlays/local-namespaced");
+        LocalCluster.installOverlay("hack/overlays/local-namespaced");
         client
             .rbac()
             .clusterRoleBindings()
             .withName("pg-migration-operator")
             .withTimeout(1, TimeUnit.MINUTES)
             .delete();
-        awaitNewLeader();
+        LocalCluster.awaitNewLeader(client);
         assertThat(may("get", "secrets", ELSEWHERE)).as("no Secret elsewhere").isFalse();
         assertThat(may("get", "secrets", WATCHED)).as("Secrets where it serves").isTrue();
 
@@ -82,7 +80,7 @@ class NamespacedInstallE2E {
             .isNull();
       } finally {
         client.namespaces().withName(ELSEWHERE).delete();
-        install("hack/overlays/local");
+        LocalCluster.installOverlay("hack/overlays/local");
         client.rbac().clusterRoleBindings().withName("pg-migration-operator-namespaces").delete();
         client.rbac().clusterRoles().withName("pg-migration-operator-namespaces").delete();
         client
@@ -91,51 +89,10 @@ class NamespacedInstallE2E {
             .inNamespace(LocalCluster.OPERATOR_NS)
             .withName("pg-migration-operator")
             .delete();
-        awaitNewLeader();
+        LocalCluster.awaitNewLeader(client);
         assertThat(may("get", "secrets", ELSEWHERE)).as("cluster-wide again").isTrue();
       }
     }
-  }
-
-  /** kubectl apply -k {@code overlay}, then the rollout of the operator's Deployment. */
-  private static void install(String overlay) throws Exception {
-    String kubectl = System.getenv().getOrDefault("PGMO_KUBECTL", "kubectl");
-    for (List<String> command :
-        List.of(
-            List.of(kubectl, "apply", "-k", overlay),
-            List.of(
-                kubectl,
-                "-n",
-                LocalCluster.OPERATOR_NS,
-                "rollout",
-                "status",
-                "deployment/pg-migration-operator",
-                "--timeout=5m"))) {
-      Process p =
-          new ProcessBuilder(command)
-              .directory(Manifests.repo().toFile())
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes());
-      assertThat(p.waitFor(6, TimeUnit.MINUTES) && p.exitValue() == 0)
-          .as(String.join(" ", command) + ":\n" + out)
-          .isTrue();
-    }
-  }
-
-  /** Waits until one of the Deployment's current pods leads. */
-  private static void awaitNewLeader() {
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .ignoreExceptions()
-        .until(
-            () ->
-                LocalCluster.operatorPods(client).stream()
-                    .anyMatch(
-                        p ->
-                            p.getMetadata()
-                                .getName()
-                                .equals(LocalCluster.leaderPod(client).getMetadata().getName())));
   }
 
   /** Whether the operator's service account may {@code verb} {@code resource} in {@code ns}. */
