@@ -156,11 +156,12 @@ public class PostgresMigrationReconciler
       Phase before = current.phase();
       PostgresMigrationStatus previous = current.getStatus();
       result = next.apply(current, ports);
-      metrics.observe(current, previous, result.status());
       if (!Json.of(current.getStatus()).equals(Json.of(result.status()))) {
         current = writer.write(context, current, result.status());
         migration.setStatus(result.status());
       }
+      // Once written: a step whose status could not be written runs again, and counts once.
+      metrics.observe(current, previous, result.status());
       Phase after = result.status().phase;
       LogContext.phase(after);
       if (after != before) {
