@@ -2,6 +2,7 @@ package io.pgmigration.operator.live;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.phase.Watchdog;
+import io.pgmigration.operator.phase.port.Notifications;
 import io.pgmigration.operator.phase.port.Ports;
 import java.time.Instant;
 
@@ -14,9 +15,14 @@ public final class LivePorts {
    * @param copyImage the copy Jobs' image when a migration's spec names none, and the images a spec
    *     may name
    * @param watchdog how long a database may take to answer the verification
+   * @param notifications where notifications are delivered
    */
   public static Ports of(
-      KubernetesClient client, JobWatch jobs, CopyImage copyImage, Watchdog watchdog) {
+      KubernetesClient client,
+      JobWatch jobs,
+      CopyImage copyImage,
+      Watchdog watchdog,
+      Notifications notifications) {
     MigrationSecrets secrets = new MigrationSecrets(client);
     Workloads workloads = new Workloads(client);
     DatabaseServers servers = new DatabaseServers(client);
@@ -28,6 +34,7 @@ public final class LivePorts {
         new LiveCopying(new CopyJobs(client, jobs), secrets, copyImage, watchdog.statement()),
         new LiveReplication(secrets),
         new LivePromotion(client, secrets, workloads, servers),
-        (m, reason, message) -> Events.record(client, m, "Warning", reason, message));
+        (m, reason, message) -> Events.record(client, m, "Warning", reason, message),
+        notifications);
   }
 }

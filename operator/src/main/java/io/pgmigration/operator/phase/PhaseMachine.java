@@ -15,7 +15,7 @@ import io.pgmigration.operator.phase.port.Ports;
  * {@linkplain Phase#rollsBackOnFailure rolls back} it starts that rollback once it has lasted
  * {@link Watchdog#errorsFor()}: the app must not stay down while an error repeats. After every
  * step, a Streaming migration's replication is dropped once its phase no longer needs it ({@link
- * ReplicationCleanup}).
+ * ReplicationCleanup}), and what users are told about goes out ({@link NotificationOutbox}).
  */
 public final class PhaseMachine {
   private final PhaseHandler pending = new PendingHandler();
@@ -58,6 +58,7 @@ public final class PhaseMachine {
     PhaseHandler handler = draft.status().rollback != null ? rollback : handler(phase);
     Step step = handleRetryingErrors(handler, draft, ports);
     step = ReplicationCleanup.afterStep(draft, ports, step);
+    step = NotificationOutbox.afterStep(draft, phase, ports.notifications(), step);
     return new Result(draft.finish(), step);
   }
 

@@ -21,9 +21,11 @@ import io.pgmigration.operator.config.WatchdogConfig;
 import io.pgmigration.operator.live.CopyImage;
 import io.pgmigration.operator.live.Events;
 import io.pgmigration.operator.live.LivePorts;
+import io.pgmigration.operator.notify.LiveNotifications;
 import io.pgmigration.operator.phase.PhaseMachine;
 import io.pgmigration.operator.phase.StatusDraft;
 import io.pgmigration.operator.phase.Step;
+import io.pgmigration.operator.phase.port.Notifications;
 import io.pgmigration.operator.phase.port.Ports;
 import io.pgmigration.operator.secrets.Redaction;
 import jakarta.inject.Inject;
@@ -76,6 +78,7 @@ public class PostgresMigrationReconciler
   private final CopyImage copyImage;
   private final StatusWriter writer;
   private final MigrationMetrics metrics;
+  private final Notifications notifications;
   private volatile Ports ports;
 
   @Inject
@@ -85,13 +88,15 @@ public class PostgresMigrationReconciler
       @ConfigProperty(name = "pgmo.copy.allowed-images") Optional<List<String>> allowedImages,
       PollingConfig polling,
       WatchdogConfig watchdog,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      LiveNotifications notifications) {
     this(
         client,
         CopyImage.fromEnvironment(client, copyImage, allowedImages.orElse(List.of())),
         new PhaseMachine(polling.polling(), watchdog.watchdog()),
         StatusWriter.APPLY,
-        new MigrationMetrics(registry, Clock.systemUTC()));
+        new MigrationMetrics(registry, Clock.systemUTC()),
+        notifications);
   }
 
   PostgresMigrationReconciler(
@@ -101,7 +106,8 @@ public class PostgresMigrationReconciler
         copyImage,
         machine,
         writer,
-        new MigrationMetrics(new SimpleMeterRegistry(), Clock.systemUTC()));
+        new MigrationMetrics(new SimpleMeterRegistry(), Clock.systemUTC()),
+        Notifications.NONE);
   }
 
   private PostgresMigrationReconciler(
@@ -109,19 +115,21 @@ public class PostgresMigrationReconciler
       CopyImage copyImage,
       PhaseMachine machine,
       StatusWriter writer,
-      MigrationMetrics metrics) {
+      MigrationMetrics metrics,
+      Notifications notifications) {
     this.client = client;
     this.copyImage = copyImage;
     this.machine = machine;
     this.writer = writer;
     this.metrics = metrics;
+    this.notifications = notifications;
   }
 
   @Override
   public List<EventSource<?, PostgresMigration>> prepareEventSources(
       EventSourceContext<PostgresMigration> context) {
     OwnJobs own = new OwnJobs(context);
-    ports = LivePorts.of(client, own, copyImage, machine.watchdog());
+    ports = LivePorts.of(client, own, copyImage, machine.watchdog(), notifications);
     return new ArrayList<>(own.eventSources());
   }
 

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgmigration.operator.api.v1alpha1.DestroySourceSpec;
+import io.pgmigration.operator.api.v1alpha1.NotificationsSpec;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
@@ -50,6 +51,8 @@ class RequesterRightsIT {
   private static List<HasMetadata> policy;
 
   /** What a user may do in the namespace, one right at a time. */
+  private static final String NOTIFY = "notify";
+
   enum Right {
     GET_SOURCE,
     GET_DESTINATION,
@@ -58,7 +61,8 @@ class RequesterRightsIT {
     PATCH_STATEFULSETS,
     PATCH_CRONJOBS,
     DELETE_SOURCE_WORKLOAD,
-    DELETE_CLAIMS
+    DELETE_CLAIMS,
+    GET_NOTIFICATIONS_SECRET
   }
 
   @BeforeAll
@@ -118,6 +122,9 @@ class RequesterRightsIT {
     }
     if (rights.contains(Right.GET_DESTINATION)) {
       readable.add(DESTINATION);
+    }
+    if (rights.contains(Right.GET_NOTIFICATIONS_SECRET)) {
+      readable.add(NOTIFY);
     }
     rules.add(rule("", "secrets", readable, "get"));
     if (rights.contains(Right.UPDATE_APP_SECRET)) {
@@ -210,8 +217,10 @@ class RequesterRightsIT {
     return rights;
   }
 
-  /** A migration that destroys its source, with its claims. */
+  /** A migration that destroys its source, with its claims, and sends notifications. */
   private static void destroying(PostgresMigrationSpec s) {
+    s.notifications = new NotificationsSpec();
+    s.notifications.secretName = NOTIFY;
     s.source.workload = new WorkloadRef();
     s.source.workload.kind = WorkloadRef.WorkloadKind.StatefulSet;
     s.source.workload.name = SOURCE;
@@ -235,8 +244,9 @@ class RequesterRightsIT {
             Right.PATCH_CRONJOBS, "you may not patch the CronJobs of namespace " + NS,
             Right.DELETE_SOURCE_WORKLOAD,
                 "you may not delete StatefulSet " + SOURCE + " (spec.destroySource",
-            Right.DELETE_CLAIMS,
-                "you may not delete the PersistentVolumeClaims of namespace " + NS);
+            Right.DELETE_CLAIMS, "you may not delete the PersistentVolumeClaims of namespace " + NS,
+            Right.GET_NOTIFICATIONS_SECRET,
+                "you may not get Secret " + NOTIFY + " (spec.notifications.secretName)");
     expected.forEach(
         (missing, message) -> {
           String user =

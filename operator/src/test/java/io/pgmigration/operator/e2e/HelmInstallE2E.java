@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.testing.Tools;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +100,9 @@ class HelmInstallE2E {
                 "copyImages={localhost/pgmo/unpullable:e2e}",
                 "--set",
                 "logFormat=json",
+                "--set",
+                "notifications.smtp.host=mailpit.pgmo-mailpit.svc.cluster.local,"
+                    + "notifications.smtp.port=1025",
                 "--set-json",
                 "extraEnv=[{\"name\":\"PGMO_WATCHDOG_STUCK_POD\",\"value\":\"1m\"},"
                     + "{\"name\":\"PGMO_WATCHDOG_STATEMENT\",\"value\":\"90s\"},"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmigration.operator.testing.Manifests;
+import io.pgmigration.operator.testing.Tools;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -47,7 +47,8 @@ class LivePortsIT {
                 java.util.List.of(),
                 null,
                 null),
-            io.pgmigration.operator.phase.Watchdog.DEFAULT);
+            io.pgmigration.operator.phase.Watchdog.DEFAULT,
+            io.pgmigration.operator.phase.port.Notifications.NONE);
   }
 
   @AfterAll

@@ -21,6 +21,7 @@ final class ScriptedWorld {
   final ScriptedCopying copying = new ScriptedCopying();
   final ScriptedReplication replication = new ScriptedReplication();
   final ScriptedPromotion promotion = new ScriptedPromotion();
+  final ScriptedNotifications notifications = new ScriptedNotifications();
   final List<String> warnings = new ArrayList<>();
 
   ScriptedWorld(Instant now) {
@@ -36,7 +37,8 @@ final class ScriptedWorld {
         copying,
         replication,
         promotion,
-        (m, reason, message) -> warnings.add(reason));
+        (m, reason, message) -> warnings.add(reason),
+        notifications);
   }
 
   static CheckResult check(String name, Severity severity, CheckOutcome outcome) {

@@ -99,6 +99,12 @@ public class PostgresMigrationSpec {
   @JsonPropertyDescription("Deletes the source workload after completion, on typed confirmation.")
   public DestroySourceSpec destroySource;
 
+  @JsonPropertyDescription(
+      "Where to send notifications: prepared, started, completed, failed, cancelled, expired and"
+          + " the ready window about to end. Without it, the operator's default Secret, if one"
+          + " is configured.")
+  public NotificationsSpec notifications;
+
   /** How the data is moved. */
   public enum Method {
     Snapshot,

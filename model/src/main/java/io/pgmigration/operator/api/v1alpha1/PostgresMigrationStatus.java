@@ -76,6 +76,11 @@ public class PostgresMigrationStatus {
       "Streaming: the logical replication this migration set up, until it is dropped again.")
   public Replication replication;
 
+  @JsonPropertyDescription(
+      "Notifications, the latest last (at most 20): each with the id every channel receives, so"
+          + " a receiver can drop a retry's duplicate, and whether it was delivered.")
+  public List<Notification> notifications;
+
   /** The phase, or Pending when none is written yet: the one place that reads a missing phase. */
   public Phase currentPhase() {
     return phase == null ? Phase.Pending : phase;

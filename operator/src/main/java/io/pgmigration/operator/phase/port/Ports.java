@@ -11,4 +11,5 @@ public record Ports(
     Copying copying,
     Replication replication,
     Promotion promotion,
-    Notices notices) {}
+    Notices notices,
+    Notifications notifications) {}

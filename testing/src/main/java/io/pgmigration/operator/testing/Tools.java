@@ -1,6 +1,5 @@
-package io.pgmigration.operator.e2e;
+package io.pgmigration.operator.testing;
 
-import io.pgmigration.operator.testing.Manifests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +9,11 @@ import java.nio.file.Path;
  * the scripts find them: the cache directory ($PGMO_CACHE, by default
  * ~/.cache/pg-migration-operator) and the version in hack/versions.env.
  */
-final class Tools {
+public final class Tools {
   private Tools() {}
 
   /** {@code binary} of the tool whose version hack/versions.env names {@code versionKey}. */
-  static Path binary(String tool, String versionKey, String binary) {
+  public static Path binary(String tool, String versionKey, String binary) {
     String cache = System.getenv("PGMO_CACHE");
     Path dir =
         cache != null && !cache.isEmpty()
