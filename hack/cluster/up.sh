@@ -27,7 +27,7 @@ start_time=$SECONDS
 
 "$HACK_DIR/install-deps.sh" >/dev/null
 "$HACK_DIR/build-binaries.sh"
-for image in pause coredns postgres "postgres$POSTGRES_SKEW_MAJOR"; do "$HACK_DIR/images/build.sh" "$image"; done
+for image in pause coredns mailpit postgres "postgres$POSTGRES_SKEW_MAJOR"; do "$HACK_DIR/images/build.sh" "$image"; done
 # Left over from an interrupted run: clean it before starting afresh.
 [ -d "$CLUSTER_DIR" ] && "$HACK_DIR/cluster/down.sh" >/dev/null
 

@@ -4,7 +4,7 @@
 # them from scratch, from local binaries or from a debootstrapped Debian root filesystem.
 # hack/images/import.sh then loads the archives into containerd.
 #
-#   hack/images/build.sh [pause|postgres|postgres17|coredns|operator|all]     (default: all)
+#   hack/images/build.sh [pause|postgres|postgres17|coredns|mailpit|operator|all]     (default: all)
 #
 #   localhost/pgmo/pause:$PAUSE_VERSION       Debian's static catatonit as /pause
 #   localhost/pgmo/postgres:$POSTGRES_MAJOR   Debian bookworm PostgreSQL with the official image's contract
@@ -12,6 +12,8 @@
 #                                             the same recipe from Debian $POSTGRES_SKEW_SUITE, for version-skew
 #                                             tests; named postgres$POSTGRES_SKEW_MAJOR (postgres17.oci.tar)
 #   localhost/pgmo/coredns:$COREDNS_VERSION   the binary from hack/build-binaries.sh coredns, uid 65532
+#   localhost/pgmo/mailpit:$MAILPIT_VERSION   the binary from hack/build-binaries.sh mailpit, uid 65532: the
+#                                             local cluster's SMTP server for the notification tests
 #   localhost/pgmo/operator:dev               Java 17, PostgreSQL's client tools and the Quarkus app
 #                                             in $OPERATOR_APP_DIR (default operator/target/quarkus-app; `all`
 #                                             skips it when missing); the copy Jobs run it too
@@ -45,6 +47,7 @@ POSTGRES_TAG=localhost/pgmo/postgres:$POSTGRES_MAJOR
 POSTGRES_SKEW_TAG=localhost/pgmo/postgres:$POSTGRES_SKEW_MAJOR
 POSTGRES_SKEW_IMAGE=postgres$POSTGRES_SKEW_MAJOR # its name on the command line and its archive's
 COREDNS_TAG=localhost/pgmo/coredns:$COREDNS_VERSION
+MAILPIT_TAG=localhost/pgmo/mailpit:$MAILPIT_VERSION
 OPERATOR_TAG=localhost/pgmo/operator:dev
 
 # With postgresql-MAJOR: locales: en_US.UTF-8 for initdb, as in the official image; libnss-wrapper:
@@ -278,6 +281,26 @@ build_coredns() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# mailpit: the static binary as uid 65532, SMTP on 1025 and its HTTP API on 8025, keeping what it
+# receives in /tmp (the pod gives it an emptyDir).
+inputs_mailpit() {
+  [ -x "$MAILPIT_BIN/mailpit" ] || die "$MAILPIT_BIN/mailpit is missing: run hack/build-binaries.sh mailpit"
+  sha256sum <"$MAILPIT_BIN/mailpit"
+}
+build_mailpit() {
+  new_container
+  install -m 0755 "$MAILPIT_BIN/mailpit" "$MNT/mailpit"
+  mkdir -p "$MNT/etc" "$MNT/tmp"
+  chmod 1777 "$MNT/tmp"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/tmp:/sbin/nologin\n' >"$MNT/etc/passwd"
+  printf 'root:x:0:\nnonroot:x:65532:\n' >"$MNT/etc/group"
+  "${BUILDAH[@]}" config --entrypoint '["/mailpit"]' \
+    --cmd '["--smtp","0.0.0.0:1025","--listen","0.0.0.0:8025","--database","/tmp/mailpit.db","--disable-version-check","--smtp-auth-accept-any","--smtp-auth-allow-insecure"]' \
+    --user 65532:65532 --port 1025/tcp --port 8025/tcp "$CTR"
+  finish_image "$MAILPIT_TAG" "$1"
+}
+
+# ---------------------------------------------------------------------------------------------
 # postgres: Debian's PostgreSQL laid out like the official image (see postgres/docker-entrypoint.sh).
 # One recipe, postgres_image SUITE MAJOR, for $POSTGRES_MAJOR from bookworm and, for version-skew
 # tests, $POSTGRES_SKEW_MAJOR from $POSTGRES_SKEW_SUITE (Debian has one major per suite, so the root
@@ -453,18 +476,19 @@ if ! flock -n 9; then
   flock 9
 fi
 case ${1:-all} in
-  pause | postgres | coredns | operator) build "$1" ;;
+  pause | postgres | coredns | mailpit | operator) build "$1" ;;
   "$POSTGRES_SKEW_IMAGE") build "$1" postgres_skew ;;
   all)
     build pause
     build postgres
     build "$POSTGRES_SKEW_IMAGE" postgres_skew
     build coredns
+    build mailpit
     if [ -d "$OPERATOR_APP_DIR" ]; then
       build operator
     else
       echo "operator: skipped, $OPERATOR_APP_DIR does not exist"
     fi
     ;;
-  *) die "usage: $0 [pause|postgres|$POSTGRES_SKEW_IMAGE|coredns|operator|all]" ;;
+  *) die "usage: $0 [pause|postgres|$POSTGRES_SKEW_IMAGE|coredns|mailpit|operator|all]" ;;
 esac
