@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The release artifacts, in dist/: the kubectl plugin's tarball (the script, its jar and the
 # kubectl_complete-pg_migrate completion helper) with its sha256; the krew manifest filled from
-# it; the install YAML rendered from deploy/ (cluster-wide and namespaced); the packaged Helm chart.
-# Then checks what it wrote: the checksum, the manifest's archive and sha256, the YAML and chart
-# parse. Run after `make build`. RELEASE_OWNER (default pg-migration-operator) is the GitHub owner
+# it; the install YAML rendered from deploy/ (cluster-wide and namespaced); the packaged Helm
+# chart; the OLM bundle generated from the install YAML (hack/olm/bundle.py). Then checks what it
+# wrote: the checksum, the manifest's archive and sha256, the YAML and chart parse, and the bundle
+# passes the operator framework's validators (hack/olm, github.com/operator-framework/api). Run after `make build`. RELEASE_OWNER (default pg-migration-operator) is the GitHub owner
 # the krew manifest downloads the release from.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -26,6 +27,7 @@ sed -e "s|{{addURIAndSha \"[^\"]*\" .TagName }}|uri: $url\n    sha256: $sha|" \
 "$KUBE_BIN/kubectl" kustomize deploy >"$dist/install.yaml"
 "$KUBE_BIN/kubectl" kustomize deploy/namespaced >"$dist/install-namespaced.yaml"
 "$HELM_BIN/helm" package charts/pg-migration-operator --destination "$dist" >/dev/null
+hack/olm/bundle.py "$dist/install.yaml" examples/quickstart/migration.yaml "$version" "$dist/bundle"
 
 log "checking $dist/"
 (cd "$dist" && sha256sum -c "$tarball.sha256" >/dev/null)
@@ -44,4 +46,5 @@ for name in ("install.yaml", "install-namespaced.yaml"):
     assert "CustomResourceDefinition" in kinds and "Deployment" in kinds, (name, kinds)
 PY
 "$HELM_BIN/helm" lint "$dist"/pg-migration-operator-*.tgz >/dev/null
+(cd hack/olm && go run . "$REPO_DIR/$dist/bundle")
 ls -l "$dist"
