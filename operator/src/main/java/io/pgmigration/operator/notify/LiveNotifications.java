@@ -1,18 +1,17 @@
 package io.pgmigration.operator.notify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.api.v1alpha1.Notification;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
 import io.pgmigration.operator.phase.port.Notifications;
+import io.pgmigration.operator.secrets.SecretData;
+import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,15 +74,13 @@ public class LiveNotifications implements Notifications {
     // What the delivery needs, copied: the reconcile goes on changing the status meanwhile.
     Messages.Message message = Messages.of(migration, status, notification);
     List<String> done = List.copyOf(notification.delivered);
-    String ns = migration.getMetadata().getNamespace();
-    String secret =
-        migration.getSpec().notifications != null
-            ? ns + "/" + migration.getSpec().notifications.secretName
-            : operatorNamespace + "/" + defaultSecret.orElse("");
+    boolean own = migration.getSpec().notifications != null;
+    String ns = own ? migration.getMetadata().getNamespace() : operatorNamespace;
+    String secret = own ? migration.getSpec().notifications.secretName : defaultSecret.orElse("");
     pool.submit(
         () -> {
           try {
-            ended.put(id, send(id, notification.event.cloudEventType(), secret, message, done));
+            ended.put(id, send(id, notification.event.cloudEventType(), ns, secret, message, done));
           } catch (RuntimeException e) {
             ended.put(id, new Delivery(List.of(), e.getClass().getSimpleName()));
           } finally {
@@ -98,13 +95,13 @@ public class LiveNotifications implements Notifications {
   }
 
   private Delivery send(
-      String id, String type, String secretRef, Messages.Message m, List<String> done) {
-    String[] at = secretRef.split("/", 2);
-    Secret secret = client.secrets().inNamespace(at[0]).withName(at[1]).get();
+      String id, String type, String ns, String name, Messages.Message m, List<String> done) {
+    String secretRef = ns + "/" + name;
+    Secret secret = client.secrets().inNamespace(ns).withName(name).get();
     if (secret == null) {
       return new Delivery(List.of(), "Secret " + secretRef + " not found");
     }
-    Map<String, String> where = decode(secret);
+    Map<String, String> where = SecretData.of(secret);
     List<String> delivered = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     Map<String, Channel> channels = new LinkedHashMap<>();
@@ -142,43 +139,19 @@ public class LiveNotifications implements Notifications {
   }
 
   private void email(String id, String to, Messages.Message m) {
-    io.quarkus.mailer.Mail mail =
-        io.quarkus.mailer.Mail.withText(to.split("\\s*,\\s*")[0], m.subject(), m.text())
+    Mail mail =
+        new Mail()
+            .setTo(List.of(to.split("\\s*,\\s*")))
+            .setSubject(m.subject())
+            .setText(m.text())
             .addHeader("Message-ID", "<" + id + "@pgmigration.io>")
-            .addHeader("X-PgMigration-Notification-Id", id);
-    String[] all = to.split("\\s*,\\s*");
-    for (int i = 1; i < all.length; i++) {
-      mail.addTo(all[i]);
-    }
+            .addHeader(Webhooks.ID_HEADER, id);
     mailer.send(mail);
-  }
-
-  private static Map<String, String> decode(Secret secret) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (secret.getData() != null) {
-      secret
-          .getData()
-          .forEach(
-              (k, v) ->
-                  out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-    }
-    if (secret.getStringData() != null) {
-      out.putAll(secret.getStringData());
-    }
-    return out;
   }
 
   /** One channel's send: throws when the channel did not take it. */
   @FunctionalInterface
   private interface Channel {
     void send(String target) throws Exception;
-  }
-
-  static String json(Map<String, Object> data) {
-    try {
-      return new ObjectMapper().writeValueAsString(data);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,5 +1,7 @@
 package io.pgmigration.operator.notify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.http.HttpMessageFactory;
@@ -8,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -23,16 +24,14 @@ import java.util.Map;
 final class Webhooks {
   static final String ID_HEADER = "X-PgMigration-Notification-Id";
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
   void slack(String id, String url, Messages.Message m) throws IOException, InterruptedException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("text", "*" + m.subject() + "*\n" + m.text());
-    post(
-        url,
-        Map.of("Content-Type", "application/json", ID_HEADER, id),
-        LiveNotifications.json(body).getBytes(StandardCharsets.UTF_8));
+    post(url, Map.of("Content-Type", "application/json", ID_HEADER, id), json(body));
   }
 
   void cloudEvent(String id, String type, String url, Messages.Message m)
@@ -50,13 +49,21 @@ final class Webhooks {
             .withSubject(m.data().get("namespace") + "/" + m.data().get("name"))
             .withTime(OffsetDateTime.parse(String.valueOf(m.data().get("at"))))
             .withDataContentType("application/json")
-            .withData(LiveNotifications.json(m.data()).getBytes(StandardCharsets.UTF_8))
+            .withData(json(m.data()))
             .build();
     Map<String, String> headers = new LinkedHashMap<>();
     byte[][] body = new byte[1][];
     HttpMessageFactory.createWriter(headers::put, b -> body[0] = b).writeBinary(event);
     headers.put(ID_HEADER, id);
     post(url, headers, body[0]);
+  }
+
+  private static byte[] json(Map<String, Object> data) {
+    try {
+      return JSON.writeValueAsBytes(data);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void post(String url, Map<String, String> headers, byte[] body)

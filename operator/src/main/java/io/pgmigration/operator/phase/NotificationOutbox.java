@@ -48,7 +48,7 @@ final class NotificationOutbox {
     Instant warnAt = readyWindowWarning(s);
     if (warnAt != null) {
       if (d.now().isBefore(warnAt)) {
-        step = sooner(step, Duration.between(d.now(), warnAt));
+        step = step.noLaterThan(Duration.between(d.now(), warnAt));
       } else {
         add(d, NotificationEvent.ReadyWindowExpiring);
       }
@@ -121,9 +121,9 @@ final class NotificationOutbox {
       }
       if (n.nextAttemptAt == null || !d.now().isBefore(Instant.parse(n.nextAttemptAt))) {
         port.deliver(d.migration(), d.status(), n);
-        step = sooner(step, WHILE_DELIVERING);
+        step = step.noLaterThan(WHILE_DELIVERING);
       } else {
-        step = sooner(step, Duration.between(d.now(), Instant.parse(n.nextAttemptAt)));
+        step = step.noLaterThan(Duration.between(d.now(), Instant.parse(n.nextAttemptAt)));
       }
     }
     return step;
@@ -133,11 +133,5 @@ final class NotificationOutbox {
   static Duration backOff(int attempts) {
     Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(attempts - 1, 10));
     return wait.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait;
-  }
-
-  private static Step sooner(Step step, Duration after) {
-    return step.requeueAfter().map(d -> d.compareTo(after) <= 0).orElse(false)
-        ? step
-        : Step.after(after);
   }
 }

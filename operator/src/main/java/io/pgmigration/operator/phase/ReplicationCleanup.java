@@ -64,9 +64,7 @@ final class ReplicationCleanup {
     } catch (RuntimeException e) {
       r.dropError = e.getMessage();
       d.message(StatusDraft.sentence(message) + note(r));
-      return step.requeueAfter().filter(t -> t.compareTo(RETRY) <= 0).isPresent()
-          ? step
-          : Step.after(RETRY);
+      return step.noLaterThan(RETRY);
     }
   }
 

@@ -26,6 +26,11 @@ public record Step(Optional<Duration> requeueAfter) {
     return after(Duration.ZERO);
   }
 
+  /** This step, or one that looks again after {@code delay} if that is sooner. */
+  public Step noLaterThan(Duration delay) {
+    return requeueAfter.filter(d -> d.compareTo(delay) <= 0).isPresent() ? this : after(delay);
+  }
+
   /** Whether the next step should run right away. */
   public boolean immediate() {
     return requeueAfter.filter(Duration::isZero).isPresent();

@@ -48,6 +48,10 @@ public class MigrationMetrics {
     Tags tags() {
       return Tags.of("namespace", namespace, "name", name);
     }
+
+    String key() {
+      return namespace + "/" + name;
+    }
   }
 
   /**
@@ -128,7 +132,7 @@ public class MigrationMetrics {
     Observed o =
         new Observed(
             migration.getMetadata().getNamespace(), migration.getMetadata().getName(), after);
-    migrations.put(key(migration), o);
+    migrations.put(o.key(), o);
     Phase was = before == null ? Phase.Pending : before.currentPhase();
     if (after.currentPhase() == Phase.PrepareFailed && was != Phase.PrepareFailed) {
       for (CheckResult check : Optional.ofNullable(after.checks).orElse(List.of())) {
@@ -184,7 +188,7 @@ public class MigrationMetrics {
     if (o.status().progress == null || done.apply(o.status().progress) == null) {
       return;
     }
-    String key = o.namespace() + "/" + o.name();
+    String key = o.key();
     FunctionCounter.builder(
             name,
             migrations,
@@ -211,7 +215,7 @@ public class MigrationMetrics {
       List<MultiGauge.Row<?>> rows = new ArrayList<>();
       for (Observed o : migrations.values()) {
         if (r.value().apply(o).isPresent()) {
-          String key = o.namespace() + "/" + o.name();
+          String key = o.key();
           rows.add(
               MultiGauge.Row.of(
                   o.tags(),
@@ -246,6 +250,6 @@ public class MigrationMetrics {
   }
 
   private static String key(PostgresMigration m) {
-    return m.getMetadata().getNamespace() + "/" + m.getMetadata().getName();
+    return new Observed(m.getMetadata().getNamespace(), m.getMetadata().getName(), null).key();
   }
 }
