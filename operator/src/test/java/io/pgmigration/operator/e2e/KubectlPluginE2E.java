@@ -6,15 +6,12 @@ import static io.pgmigration.operator.e2e.QuickstartInstance.SOURCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,17 +27,7 @@ class KubectlPluginE2E {
   /** What "; echo exit=$?" prints once a command has ended (the command line has no digit). */
   private static final Pattern EXITED = Pattern.compile("exit=[0-9]");
 
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void connect() {
-    client = new KubernetesClientBuilder().build();
-  }
-
-  @AfterAll
-  static void close() {
-    client.close();
-  }
+  private static final KubernetesClient client = LocalCluster.client();
 
   @Test
   void configureWatchStartAndSeeCompletedInTheTable() throws Exception {

@@ -16,7 +16,22 @@ import java.util.concurrent.TimeUnit;
 final class LocalCluster {
   static final String OPERATOR_NS = "pgmigration-system";
 
+  private static KubernetesClient client;
+
   private LocalCluster() {}
+
+  /**
+   * The tests' client of the local cluster (from KUBECONFIG): one for the whole run, shared by the
+   * test classes, closed when the JVM ends.
+   */
+  static synchronized KubernetesClient client() {
+    if (client == null) {
+      client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+      KubernetesClient shared = client;
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return client;
+  }
 
   /** The operator's pods that are not being deleted. */
   static List<Pod> operatorPods(KubernetesClient client) {

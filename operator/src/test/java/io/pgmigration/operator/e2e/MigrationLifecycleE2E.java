@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
@@ -27,8 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,17 +41,7 @@ class MigrationLifecycleE2E {
   /** Rows of the table that makes the copy last long enough to restart the operator during it. */
   private static final int BULK_ROWS = 1_000_000;
 
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void connect() {
-    client = new KubernetesClientBuilder().build();
-  }
-
-  @AfterAll
-  static void close() {
-    client.close();
-  }
+  private static final KubernetesClient client = LocalCluster.client();
 
   /** Done when 1: the happy path, with the app writing before and after. */
   @Test

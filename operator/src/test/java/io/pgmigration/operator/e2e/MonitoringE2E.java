@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
@@ -20,8 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,17 +34,7 @@ class MonitoringE2E {
   private static final String CHECKS_FAIL = "e2e-metrics-checks";
   private static final String ROLLED_BACK = "e2e-metrics-rollback";
 
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void connect() {
-    client = new KubernetesClientBuilder().build();
-  }
-
-  @AfterAll
-  static void close() {
-    client.close();
-  }
+  private static final KubernetesClient client = LocalCluster.client();
 
   @Test
   void prometheusSeesEveryMigrationAndEveryPanelHasData() throws Exception {

@@ -8,14 +8,11 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.testing.Manifests;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,17 +26,7 @@ class NamespacedInstallE2E {
   private static final String SERVICE_ACCOUNT =
       "system:serviceaccount:" + LocalCluster.OPERATOR_NS + ":pg-migration-operator";
 
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void connect() {
-    client = new KubernetesClientBuilder().build();
-  }
-
-  @AfterAll
-  static void close() {
-    client.close();
-  }
+  private static final KubernetesClient client = LocalCluster.client();
 
   @Test
   void theNamespacedOperatorServesItsNamespaceAndNoOther() throws Exception {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Notification;
 import io.pgmigration.operator.api.v1alpha1.Notification.DeliveryState;
 import io.pgmigration.operator.api.v1alpha1.NotificationEvent;
@@ -46,12 +45,11 @@ class NotificationsE2E {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<Map<String, String>> received = new CopyOnWriteArrayList<>();
-  private static KubernetesClient client;
+  private static final KubernetesClient client = LocalCluster.client();
   private static HttpServer sink;
 
   @BeforeAll
   static void start() throws Exception {
-    client = new KubernetesClientBuilder().build();
     sink = HttpServer.create(new InetSocketAddress("0.0.0.0", 0), 0);
     sink.createContext(
         "/",
@@ -74,7 +72,6 @@ class NotificationsE2E {
   @AfterAll
   static void stop() {
     sink.stop(0);
-    client.close();
   }
 
   @Test

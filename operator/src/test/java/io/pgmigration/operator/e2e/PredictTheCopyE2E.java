@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
@@ -16,8 +15,6 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
 import io.pgmigration.operator.db.PreparationChecks;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,17 +31,7 @@ class PredictTheCopyE2E {
           + " || coalesce(c.relacl::text, '-'), ', ' ORDER BY c.relname) FROM pg_class c"
           + " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'v')";
 
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void connect() {
-    client = new KubernetesClientBuilder().build();
-  }
-
-  @AfterAll
-  static void close() {
-    client.close();
-  }
+  private static final KubernetesClient client = LocalCluster.client();
 
   @Test
   void objectsOfTwoOwningRolesArriveWithTheirOwnersAndGrants() throws Exception {

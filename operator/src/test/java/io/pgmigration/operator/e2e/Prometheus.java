@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgmigration.operator.testing.FreePorts;
 import io.pgmigration.operator.testing.Manifests;
 import io.pgmigration.operator.testing.Tools;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -62,10 +62,7 @@ final class Prometheus implements AutoCloseable {
           - {source_labels: [__meta_kubernetes_pod_name], target_label: pod}
         """
             .formatted(rules, kubeconfig, LocalCluster.OPERATOR_NS));
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = FreePorts.any();
     Process p =
         new ProcessBuilder(
                 Tools.binary("prometheus", "PROMETHEUS_VERSION", "prometheus").toString(),

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
@@ -17,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,17 +26,7 @@ import org.junit.jupiter.api.Test;
 class QuickstartE2E {
   private static final String OPERATOR_NS = LocalCluster.OPERATOR_NS;
   private static final String NS = "example-app";
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void connect() {
-    client = new KubernetesClientBuilder().build();
-  }
-
-  @AfterAll
-  static void close() {
-    client.close();
-  }
+  private static final KubernetesClient client = LocalCluster.client();
 
   @Test
   void operatorRunsAsAPodInstalledFromDeploy() {

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
@@ -16,8 +15,6 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMo
 import io.pgmigration.operator.db.PreparationChecks;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,17 +28,7 @@ class SafetyE2E {
   /** On the allow-list of hack/overlays/local, and in no registry. */
   private static final String UNPULLABLE = "localhost/pgmo/unpullable:e2e";
 
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void connect() {
-    client = new KubernetesClientBuilder().build();
-  }
-
-  @AfterAll
-  static void close() {
-    client.close();
-  }
+  private static final KubernetesClient client = LocalCluster.client();
 
   @Test
   void aSecondMigrationOfTheSameSourceIsRefusedAndTheFirstCompletesThenDestroysItsSource()

@@ -1,9 +1,9 @@
 package io.pgmigration.operator.notify;
 
+import io.pgmigration.operator.testing.FreePorts;
 import io.pgmigration.operator.testing.Tools;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,8 +31,8 @@ public class MailpitTestResource implements QuarkusTestResourceLifecycleManager 
   public Map<String, String> start() {
     try {
       dir = Files.createTempDirectory("pgmo-mailpit");
-      int smtp = freePort();
-      int http = freePort();
+      int smtp = FreePorts.any();
+      int http = FreePorts.any();
       process =
           new ProcessBuilder(
                   Tools.binary("mailpit", "MAILPIT_VERSION", "mailpit").toString(),
@@ -71,12 +71,6 @@ public class MailpitTestResource implements QuarkusTestResourceLifecycleManager 
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

@@ -3,7 +3,6 @@ package io.pgmigration.operator.testing;
 import io.pgmigration.operator.secrets.PostgresUri;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -89,7 +88,7 @@ public final class PostgresServer implements AutoCloseable {
       if (!withoutExtensions.isEmpty()) {
         bin = relocatedInstall(dir, withoutExtensions);
       }
-      int port = freePort();
+      int port = FreePorts.any();
       Files.writeString(dir.resolve("pwfile"), PASSWORD + "\n");
       Files.createDirectories(dir.resolve("run"));
       if (ROOT) {
@@ -301,12 +300,6 @@ public final class PostgresServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 
