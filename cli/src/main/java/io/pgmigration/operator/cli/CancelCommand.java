@@ -47,7 +47,7 @@ final class CancelCommand implements Callable<Integer> {
           "Cancelling migration of "
               + session.style.database(m.getSpec().source.connectionSecret.name)
               + " to "
-              + session.style.database(m.getSpec().destination.connectionSecret.name)
+              + session.style.database(m.destinationName())
               + "... done");
       return;
     }

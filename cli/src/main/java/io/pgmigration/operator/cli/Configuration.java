@@ -48,7 +48,7 @@ public record Configuration(
       if (m.getSpec().source.connectionSecret.name.equals(d.name())) {
         return "already a source database for an active migration";
       }
-      if (m.getSpec().destination.connectionSecret.name.equals(d.name())) {
+      if (m.destinationName().equals(d.name())) {
         return "already a destination database for an active migration";
       }
     }

@@ -252,7 +252,7 @@ final class Interactive {
                 "From "
                     + s.database(m.getSpec().source.connectionSecret.name)
                     + " to "
-                    + s.database(m.getSpec().destination.connectionSecret.name)
+                    + s.database(m.destinationName())
                     + " ("
                     + m.getMetadata().getName()
                     + ")",

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.pgmigration.operator.api.v1alpha1.AppSpec;
 import io.pgmigration.operator.api.v1alpha1.DatabaseSpec;
+import io.pgmigration.operator.api.v1alpha1.DestinationSpec;
 import io.pgmigration.operator.api.v1alpha1.MaintenanceSpec;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
@@ -34,7 +35,9 @@ public final class NewMigration {
     m.setMetadata(new ObjectMetaBuilder().withName(c.name()).withNamespace(namespace).build());
     PostgresMigrationSpec spec = new PostgresMigrationSpec();
     spec.source = side(c.source(), c.sourceWorkload());
-    spec.destination = side(c.destination(), c.destinationWorkload());
+    spec.destination = new DestinationSpec();
+    spec.destination.connectionSecret = c.destination();
+    spec.destination.workload = c.destinationWorkload();
     spec.app = new AppSpec();
     spec.app.databaseUrlSecret = c.appSecret();
     if (c.selector() != null) {

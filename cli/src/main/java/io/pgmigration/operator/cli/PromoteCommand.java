@@ -37,7 +37,7 @@ final class PromoteCommand implements Callable<Integer> {
               "migration waiting for promotion");
       String n = m.getMetadata().getName();
       Phase phase = m.phase();
-      String dest = session.style.database(m.getSpec().destination.connectionSecret.name);
+      String dest = session.style.database(m.destinationName());
       String url =
           m.getSpec().app.databaseUrlSecret.key + " of " + m.getSpec().app.databaseUrlSecret.name;
       if (phase == Phase.Promoting || phase == Phase.Completed || phase == Phase.SourceDestroyed) {

@@ -46,7 +46,7 @@ final class StartCommand implements Callable<Integer> {
         " of "
             + s.database(m.getSpec().source.connectionSecret.name)
             + " to "
-            + s.database(m.getSpec().destination.connectionSecret.name);
+            + s.database(m.destinationName());
     switch (phase) {
       case Pending, Preparing, Ready -> {
         if (m.getSpec().cancel) {

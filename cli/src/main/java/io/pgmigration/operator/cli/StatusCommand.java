@@ -58,7 +58,7 @@ final class StatusCommand implements Callable<Integer> {
     s.put("name", m.getMetadata().getName());
     s.put("namespace", m.getMetadata().getNamespace());
     s.put("source", m.getSpec().source.connectionSecret.name);
-    s.put("destination", m.getSpec().destination.connectionSecret.name);
+    s.put("destination", m.destinationName());
     s.put("method", m.getSpec().method.name());
     s.put("phase", m.phase().name());
     s.put("status", StatusWords.of(m));

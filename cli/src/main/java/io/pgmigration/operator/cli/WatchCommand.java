@@ -66,7 +66,7 @@ final class WatchCommand implements Callable<Integer> {
               + " ("
               + s.database(m.getSpec().source.connectionSecret.name)
               + " to "
-              + s.database(m.getSpec().destination.connectionSecret.name)
+              + s.database(m.destinationName())
               + ")");
       while (true) {
         screen.status(m);
@@ -168,7 +168,7 @@ final class WatchCommand implements Callable<Integer> {
             ? ": the app was in maintenance for " + status.downtime.seconds + " s"
             : "")
         + ". The app now uses "
-        + s.database(m.getSpec().destination.connectionSecret.name)
+        + s.database(m.destinationName())
         + (status.promotion != null && status.promotion.aliasKey != null
             ? "; the previous URL is kept under " + status.promotion.aliasKey
             : "")
@@ -194,8 +194,7 @@ final class WatchCommand implements Callable<Integer> {
         yield ExitCode.FAILED;
       }
       case PrepareFailed -> {
-        out.println(
-            s.red(Checks.tally(status.checks)) + ". See them with: kubectl pg-migrate checks " + n);
+        out.println(prepareFailed(m, s));
         yield ExitCode.PREPARE_FAILED;
       }
       case Cancelled, Expired -> {
@@ -224,10 +223,27 @@ final class WatchCommand implements Callable<Integer> {
                 + n);
         yield ExitCode.WAITING;
       }
-      case Pending, Preparing, MaintenanceOn, Migrating, Verifying, Promoting -> {
+      case Pending,
+          CreatingDestination,
+          Preparing,
+          MaintenanceOn,
+          Migrating,
+          Verifying,
+          Promoting -> {
         yield null;
       }
     };
+  }
+
+  /** Why preparation failed: the checks' tally, or (the destination never became ready) why. */
+  private static String prepareFailed(PostgresMigration m, Style s) {
+    var status = m.getStatus();
+    if (status.checks == null || status.checks.isEmpty()) {
+      return s.red("Error") + ": " + status.message;
+    }
+    return s.red(Checks.tally(status.checks))
+        + ". See them with: kubectl pg-migrate checks "
+        + m.getMetadata().getName();
   }
 
   private static Duration parse(String value, String flag) {

@@ -255,7 +255,7 @@ public final class CopyJobBuilder {
     env.addAll(
         List.of(
             secretEnv(Env.SOURCE_URL, spec.source.connectionSecret),
-            secretEnv(Env.DESTINATION_URL, spec.destination.connectionSecret),
+            secretEnv(Env.DESTINATION_URL, migration.destinationDatabase().connectionSecret),
             plain(Env.WORKERS, streams),
             plain(Env.JOBS, streams),
             plain(Env.WORKER_COUNT, Integer.toString(pods)),

@@ -35,6 +35,7 @@ public final class SecretPromotion {
    * @param data the Secret's current data (decoded values)
    * @param key the app's URL key, e.g. DATABASE_URL
    * @param destinationUrl the URL to promote
+   * @param followerUrl the URL follower keys get: the destination's, or its read replicas'
    * @param followerKeys keys to point at the destination as well
    * @param marker the Secret's {@link #MARKER} annotation, or null
    * @param migrationUid the promoting migration's uid
@@ -43,6 +44,7 @@ public final class SecretPromotion {
       Map<String, String> data,
       String key,
       String destinationUrl,
+      String followerUrl,
       List<String> followerKeys,
       String marker,
       String migrationUid) {
@@ -59,7 +61,7 @@ public final class SecretPromotion {
     }
     next.put(key, destinationUrl);
     for (String follower : followerKeys) {
-      next.put(follower, destinationUrl);
+      next.put(follower, followerUrl);
     }
     return new Result(next, alias);
   }

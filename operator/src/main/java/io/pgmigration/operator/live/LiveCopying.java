@@ -37,7 +37,7 @@ record LiveCopying(
     // A failed Job's detail carries its log's last lines into status: never a password.
     List<String> passwords = new ArrayList<>();
     for (SecretKeyRef ref :
-        List.of(m.getSpec().source.connectionSecret, m.getSpec().destination.connectionSecret)) {
+        List.of(m.getSpec().source.connectionSecret, m.destinationDatabase().connectionSecret)) {
       var uri = secrets.uri(m.getMetadata().getNamespace(), ref);
       if (uri.ok()) {
         passwords.add(uri.value().password());

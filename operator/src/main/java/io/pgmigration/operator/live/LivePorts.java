@@ -35,6 +35,7 @@ public final class LivePorts {
         new LiveReplication(secrets),
         new LivePromotion(client, secrets, workloads, servers),
         (m, reason, message) -> Events.record(client, m, "Warning", reason, message),
-        notifications);
+        notifications,
+        LiveDestinations.fromEnvironment(client, secrets));
   }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.api.v1alpha1.Checks;
+import io.pgmigration.operator.api.v1alpha1.CloudNativePgDestination;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.CheckResult;
@@ -29,6 +30,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The checks' inputs, read from the Secrets, the workloads and the two databases; {@link
@@ -50,7 +52,7 @@ record LivePreparation(
     String ns = m.getMetadata().getNamespace();
     PostgresMigrationSpec spec = m.getSpec();
     Found<PostgresUri> source = secrets.database(ns, spec.source);
-    Found<PostgresUri> destination = secrets.database(ns, spec.destination);
+    Found<PostgresUri> destination = secrets.database(ns, m.destinationDatabase());
     String ownReplication = ownReplication(m);
     Found<DatabaseFacts> sourceFacts = facts(source, ns);
     Found<DatabaseFacts> destinationFacts = facts(destination, ns);
@@ -68,11 +70,11 @@ record LivePreparation(
                 copyImage.allowed(),
                 MigrationSecrets.describe(spec.source.connectionSecret),
                 source,
-                MigrationSecrets.describe(spec.destination.connectionSecret),
+                MigrationSecrets.describe(m.destinationDatabase().connectionSecret),
                 destination,
                 sourceFacts,
                 destinationFacts,
-                capacity(ns, spec.destination.workload),
+                capacity(m),
                 missingWorkloads(ns, spec),
                 MigrationSecrets.describe(spec.app.databaseUrlSecret),
                 appUrl(ns, spec.app.databaseUrlSecret, source),
@@ -226,6 +228,30 @@ record LivePreparation(
   }
 
   /** The storage the destination StatefulSet claims per pod, when it says. */
+  /**
+   * The destination's storage when it is knowable: a CloudNativePG Cluster's storage request, or
+   * the volume claims of a StatefulSet destination.
+   */
+  @SuppressWarnings("unchecked")
+  private Long capacity(PostgresMigration m) {
+    String ns = m.getMetadata().getNamespace();
+    var d = m.getSpec().destination;
+    if (!d.isCloudNativePg()) {
+      return capacity(ns, d.workload);
+    }
+    var cluster =
+        client
+            .genericKubernetesResources(
+                CloudNativePgDestination.API_VERSION, CloudNativePgDestination.KIND)
+            .inNamespace(ns)
+            .withName(d.cloudNativePG.cluster)
+            .get();
+    Object spec = cluster == null ? null : cluster.getAdditionalProperties().get("spec");
+    Object storage = spec instanceof Map<?, ?> s ? s.get("storage") : null;
+    Object size = storage instanceof Map<?, ?> st ? ((Map<String, Object>) st).get("size") : null;
+    return size instanceof String q ? Quantity.getAmountInBytes(new Quantity(q)).longValue() : null;
+  }
+
   private Long capacity(String ns, WorkloadRef workload) {
     if (workload == null || workload.kind != WorkloadRef.WorkloadKind.StatefulSet) {
       return null;

@@ -2,6 +2,7 @@ package io.pgmigration.operator.live;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgmigration.operator.api.v1alpha1.CloudNativePgDestination;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
@@ -24,7 +25,21 @@ record LivePromotion(
     if (secret == null) {
       throw new IllegalStateException("the app's Secret " + app.name + " does not exist");
     }
-    String destinationUrl = secrets.required(ns, m.getSpec().destination.connectionSecret);
+    // A CloudNativePG destination: the app gets the -rw Service, followers -ro (or -rw without
+    // replicas), as the role the app used on the source; the copy's superuser stays the copy's.
+    var destination = m.destinationDatabase().connectionSecret;
+    boolean cnpg = m.getSpec().destination.isCloudNativePg();
+    String destinationUrl =
+        secrets.required(
+            ns,
+            cnpg
+                ? new SecretKeyRef(destination.name, CloudNativePgDestination.APP_KEY)
+                : destination);
+    String followerUrl =
+        cnpg
+            ? secrets.required(
+                ns, new SecretKeyRef(destination.name, CloudNativePgDestination.FOLLOWER_KEY))
+            : destinationUrl;
     Map<String, String> data = SecretData.of(secret);
     Map<String, String> annotations =
         secret.getMetadata().getAnnotations() == null
@@ -36,6 +51,7 @@ record LivePromotion(
             data,
             app.key,
             destinationUrl,
+            followerUrl,
             m.getSpec().app.followerUrlKeys == null ? List.of() : m.getSpec().app.followerUrlKeys,
             annotations.get(SecretPromotion.MARKER),
             uid);

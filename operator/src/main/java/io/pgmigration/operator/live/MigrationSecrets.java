@@ -83,7 +83,7 @@ final class MigrationSecrets {
 
   /** The destination's URI as the operator reaches it; fails naming the Secret when it cannot. */
   PostgresUri destination(PostgresMigration m) {
-    return resolved(m, m.getSpec().destination);
+    return resolved(m, m.destinationDatabase());
   }
 
   /**

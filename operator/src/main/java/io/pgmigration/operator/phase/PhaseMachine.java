@@ -19,6 +19,7 @@ import io.pgmigration.operator.phase.port.Ports;
  */
 public final class PhaseMachine {
   private final PhaseHandler pending = new PendingHandler();
+  private final PhaseHandler creatingDestination;
   private final PhaseHandler preparing;
   private final PhaseHandler prepareFailed = new PrepareFailedHandler();
   private final PhaseHandler ready;
@@ -35,6 +36,7 @@ public final class PhaseMachine {
   /** A machine that looks at what no watch tells it as often as {@code polling} says. */
   public PhaseMachine(Polling polling, Watchdog watchdog) {
     this.preparing = new PreparingHandler(polling, new StreamingSetup(polling, watchdog));
+    this.creatingDestination = new CreatingDestinationHandler(polling.destination());
     this.ready = new ReadyHandler(polling);
     this.maintenanceOn = new MaintenanceOnHandler(polling);
     this.migrating = new MigratingHandler(polling, watchdog, new StreamingSwitchover(polling));
@@ -65,6 +67,7 @@ public final class PhaseMachine {
   private PhaseHandler handler(Phase phase) {
     return switch (phase) {
       case Pending -> pending;
+      case CreatingDestination -> creatingDestination;
       case Preparing -> preparing;
       case PrepareFailed -> prepareFailed;
       case Ready -> ready;

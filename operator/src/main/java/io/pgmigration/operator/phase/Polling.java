@@ -34,4 +34,12 @@ public record Polling(
           Duration.ofSeconds(2),
           Duration.ofSeconds(10),
           Duration.ofMillis(200));
+
+  /**
+   * A CloudNativePG destination being made ready (instances start in tens of seconds), as often as
+   * the copy's progress.
+   */
+  public Duration destination() {
+    return copyProgress;
+  }
 }

@@ -74,9 +74,20 @@ public final class StatusDraft {
     status.message = message;
   }
 
-  /** Moves to Preparing and starts the clock of this round of preparation. */
+  /**
+   * Moves to Preparing (a CloudNativePG destination: CreatingDestination first) and starts the
+   * clock of this round of preparation.
+   */
   public void startPreparing(String message) {
-    moveTo(Phase.Preparing, message);
+    // A CloudNativePG destination is made ready first, except when a prepared migration's spec
+    // changed: its destination is immutable, and its Secret already written.
+    if (spec().destination.isCloudNativePg() && phase().canMoveTo(Phase.CreatingDestination)) {
+      moveTo(
+          Phase.CreatingDestination,
+          "Making the destination ready: " + migration.destinationName() + ".");
+    } else {
+      moveTo(Phase.Preparing, message);
+    }
     status.preparingSince = timestamp();
   }
 

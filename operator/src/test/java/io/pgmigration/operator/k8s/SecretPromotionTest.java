@@ -13,7 +13,7 @@ class SecretPromotionTest {
 
   private static SecretPromotion.Result promote(Map<String, String> data, String marker) {
     return SecretPromotion.promote(
-        data, "DATABASE_URL", NEW, List.of("DATABASE_FOLLOWER_URL"), marker, UID);
+        data, "DATABASE_URL", NEW, NEW, List.of("DATABASE_FOLLOWER_URL"), marker, UID);
   }
 
   @Test
@@ -25,6 +25,24 @@ class SecretPromotionTest {
         .containsEntry("DATABASE_URL_PREVIOUS", OLD)
         .containsEntry("DATABASE_FOLLOWER_URL", NEW)
         .containsEntry("OTHER", "x");
+  }
+
+  @Test
+  void followerKeysGetTheReadReplicasWhenTheDestinationHasThem() {
+    String ro = "postgres://app:b@db-ro:5432/app";
+    SecretPromotion.Result r =
+        SecretPromotion.promote(
+            Map.of("DATABASE_URL", OLD, "DATABASE_FOLLOWER_URL", OLD),
+            "DATABASE_URL",
+            NEW,
+            ro,
+            List.of("DATABASE_FOLLOWER_URL"),
+            null,
+            UID);
+    assertThat(r.data())
+        .containsEntry("DATABASE_URL", NEW)
+        .containsEntry("DATABASE_FOLLOWER_URL", ro)
+        .containsEntry("DATABASE_URL_PREVIOUS", OLD);
   }
 
   @Test
@@ -42,6 +60,7 @@ class SecretPromotionTest {
         SecretPromotion.promote(
             earlier.data(),
             "DATABASE_URL",
+            "postgres://app:c@newer:5432/app",
             "postgres://app:c@newer:5432/app",
             List.of(),
             SecretPromotion.marker("uid-0", earlier),

@@ -795,7 +795,13 @@ class PhaseMachineTest {
         }
         yield m;
       }
-      case Preparing, PrepareFailed, Expired, Cancelled, Failed, SourceDestroyed ->
+      case CreatingDestination,
+          Preparing,
+          PrepareFailed,
+          Expired,
+          Cancelled,
+          Failed,
+          SourceDestroyed ->
           in(phase, migration());
     };
   }

@@ -22,6 +22,7 @@ final class ScriptedWorld {
   final ScriptedReplication replication = new ScriptedReplication();
   final ScriptedPromotion promotion = new ScriptedPromotion();
   final ScriptedNotifications notifications = new ScriptedNotifications();
+  final ScriptedDestinations destinations = new ScriptedDestinations();
   final List<String> warnings = new ArrayList<>();
 
   ScriptedWorld(Instant now) {
@@ -38,7 +39,8 @@ final class ScriptedWorld {
         replication,
         promotion,
         (m, reason, message) -> warnings.add(reason),
-        notifications);
+        notifications,
+        destinations);
   }
 
   static CheckResult check(String name, Severity severity, CheckOutcome outcome) {

@@ -30,7 +30,7 @@ public final class MigrationTable {
           new String[] {
             m.getMetadata().getName(),
             style.database(m.getSpec().source.connectionSecret.name),
-            style.database(m.getSpec().destination.connectionSecret.name),
+            style.database(m.destinationName()),
             status(m, style)
           });
     }

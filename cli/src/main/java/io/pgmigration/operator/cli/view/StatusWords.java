@@ -18,6 +18,7 @@ public final class StatusWords {
     }
     return switch (phase) {
       case Pending, Preparing -> "Preparing";
+      case CreatingDestination -> "Creating target";
       case PrepareFailed -> "Error - check status";
       case Ready -> m.getSpec().start ? "Starting" : "Ready";
       case Expired -> "Expired";
@@ -40,7 +41,14 @@ public final class StatusWords {
       case Expired, Cancelled -> style.dim(word);
       case Ready -> m.getSpec().start ? word : style.yellow(word);
       case Migrated -> m.getSpec().promote ? word : style.yellow(word);
-      case Pending, Preparing, MaintenanceOn, Migrating, Verifying, Promoting -> word;
+      case Pending,
+          CreatingDestination,
+          Preparing,
+          MaintenanceOn,
+          Migrating,
+          Verifying,
+          Promoting ->
+          word;
     };
   }
 

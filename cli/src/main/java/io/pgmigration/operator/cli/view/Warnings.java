@@ -80,7 +80,7 @@ public final class Warnings {
         "The migration from "
             + s.database(m.getSpec().source.connectionSecret.name)
             + " to "
-            + s.database(m.getSpec().destination.connectionSecret.name)
+            + s.database(m.destinationName())
             + " will be cancelled.";
     if (m.getSpec().method == Method.Streaming) {
       return List.of(

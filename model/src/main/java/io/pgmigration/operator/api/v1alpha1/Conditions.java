@@ -56,6 +56,8 @@ public final class Conditions {
     public static final String NO_WRITES = "NoWritesSinceFence";
     public static final String WRITTEN = "WrittenSinceFence";
     public static final String NOT_PROVEN = "NotProven";
+    public static final String CREATING_DESTINATION = "CreatingDestination";
+    public static final String DESTINATION_FAILED = "DestinationNotReady";
 
     private Reason() {}
   }

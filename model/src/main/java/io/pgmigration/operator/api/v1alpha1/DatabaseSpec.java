@@ -1,14 +1,13 @@
 package io.pgmigration.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Required;
 
 /** One side of a migration: how to connect to it and, optionally, what runs it. */
 public class DatabaseSpec {
-  @Required
   @JsonPropertyDescription(
       "Secret key holding the database's connection URI"
-          + " (postgres://<user>:<password>@<host>:<port>/<dbname>).")
+          + " (postgres://<user>:<password>@<host>:<port>/<dbname>). Required on the source; on"
+          + " the destination, give either this or cloudNativePG.")
   public SecretKeyRef connectionSecret;
 
   @JsonPropertyDescription(

@@ -9,12 +9,19 @@ import java.util.Set;
  * phases, and {@link #canMoveTo} is the one place that knows them.
  */
 public enum Phase {
-  /** Accepted, nothing checked yet. Next: Preparing, Cancelled. */
+  /** Accepted, nothing checked yet. Next: CreatingDestination, Preparing, Cancelled. */
   Pending,
+  /**
+   * Heroku's "creating target": a CloudNativePG destination is created if asked, and waited for
+   * until every instance is ready. Nothing of the app is touched. Next: Preparing, PrepareFailed,
+   * Cancelled.
+   */
+  CreatingDestination,
   /** Preparation checks are running; all read-only. Next: Ready, PrepareFailed, Cancelled. */
   Preparing,
   /**
-   * Heroku's "Error": a blocking check failed. Next: Preparing (on a new generation), Cancelled.
+   * Heroku's "Error": a blocking check failed, or the destination could not be created. Next:
+   * Preparing or CreatingDestination (on a new generation), Cancelled.
    */
   PrepareFailed,
   /**
@@ -56,9 +63,10 @@ public enum Phase {
   /** The phases this one may move to; empty for terminal phases. */
   public Set<Phase> successors() {
     return switch (this) {
-      case Pending -> EnumSet.of(Preparing, Cancelled);
+      case Pending -> EnumSet.of(CreatingDestination, Preparing, Cancelled);
+      case CreatingDestination -> EnumSet.of(Preparing, PrepareFailed, Cancelled);
       case Preparing -> EnumSet.of(Ready, PrepareFailed, Cancelled);
-      case PrepareFailed -> EnumSet.of(Preparing, Cancelled);
+      case PrepareFailed -> EnumSet.of(CreatingDestination, Preparing, Cancelled);
       case Ready -> EnumSet.of(MaintenanceOn, Expired, Cancelled, Preparing);
       case MaintenanceOn -> EnumSet.of(Migrating, Failed, Cancelled);
       case Migrating -> EnumSet.of(Verifying, Failed);
@@ -82,7 +90,7 @@ public enum Phase {
    */
   public boolean honoursCancel() {
     return switch (this) {
-      case Pending, Preparing, PrepareFailed, Ready, MaintenanceOn -> true;
+      case Pending, CreatingDestination, Preparing, PrepareFailed, Ready, MaintenanceOn -> true;
       default -> false;
     };
   }

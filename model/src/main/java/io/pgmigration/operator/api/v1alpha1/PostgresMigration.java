@@ -39,6 +39,31 @@ public class PostgresMigration
     return getStatus() == null ? Phase.Pending : getStatus().currentPhase();
   }
 
+  /**
+   * The destination as the operator connects to it: the spec's, or for a CloudNativePG Cluster the
+   * Secret the operator writes with the Cluster's URIs ({@link
+   * CloudNativePgDestination#connectionSecretOf}).
+   */
+  public DatabaseSpec destinationDatabase() {
+    DestinationSpec d = getSpec().destination;
+    if (!d.isCloudNativePg()) {
+      return d;
+    }
+    DatabaseSpec view = new DatabaseSpec();
+    view.connectionSecret =
+        new SecretKeyRef(
+            CloudNativePgDestination.connectionSecretOf(getMetadata().getName()),
+            CloudNativePgDestination.COPY_KEY);
+    view.tls = d.tls;
+    return view;
+  }
+
+  /** How the destination is named to people: its Secret, or {@code cnpg/<cluster>}. */
+  public String destinationName() {
+    DestinationSpec d = getSpec().destination;
+    return d.isCloudNativePg() ? "cnpg/" + d.cloudNativePG.cluster : d.connectionSecret.name;
+  }
+
   /** The spec generation, 0 when the API server has not set one. */
   public long generation() {
     Long g = getMetadata().getGeneration();

@@ -13,7 +13,8 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @ValidationRule(
     value =
-        "!(self.source.connectionSecret.name == self.destination.connectionSecret.name"
+        "!has(self.source.connectionSecret) || !has(self.destination.connectionSecret)"
+            + " || !(self.source.connectionSecret.name == self.destination.connectionSecret.name"
             + " && self.source.connectionSecret.key == self.destination.connectionSecret.key)",
     fieldPath = ".destination.connectionSecret",
     reason = "FieldValueInvalid",
@@ -21,6 +22,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value =
         "!has(self.destroySource) || self.destroySource.confirm == ''"
+            + " || !has(self.source.connectionSecret)"
             + " || self.destroySource.confirm == self.source.connectionSecret.name",
     fieldPath = ".destroySource.confirm",
     reason = "FieldValueInvalid",
@@ -28,6 +30,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class PostgresMigrationSpec {
   @Required
   @ValidationRule(value = "self == oldSelf", message = "source is immutable once set")
+  @ValidationRule(
+      value = "has(self.connectionSecret)",
+      reason = "FieldValueRequired",
+      message = "source.connectionSecret is required")
   @JsonPropertyDescription("The database to migrate from (Heroku's classic database).")
   public DatabaseSpec source;
 
@@ -36,7 +42,7 @@ public class PostgresMigrationSpec {
   @JsonPropertyDescription(
       "The database to migrate to. It must be empty: preparation refuses a destination that"
           + " holds user tables.")
-  public DatabaseSpec destination;
+  public DestinationSpec destination;
 
   @Required
   @JsonPropertyDescription("The application whose DATABASE_URL is switched to the destination.")

@@ -58,6 +58,11 @@ public class PostgresMigrationStatus {
   @JsonPropertyDescription("What maintenance changed, so that it can be undone exactly.")
   public Maintenance maintenance;
 
+  @JsonPropertyDescription(
+      "A CloudNativePG destination: the Cluster, whether this migration created it, its"
+          + " Services.")
+  public DestinationStatus destination;
+
   @JsonPropertyDescription("Progress of the copy.")
   public Progress progress;
 

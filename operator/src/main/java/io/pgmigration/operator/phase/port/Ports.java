@@ -12,4 +12,5 @@ public record Ports(
     Replication replication,
     Promotion promotion,
     Notices notices,
-    Notifications notifications) {}
+    Notifications notifications,
+    Destinations destinations) {}
