@@ -16,6 +16,9 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pgmigration.operator.api.v1alpha1.CloudNativePgCluster;
+import io.pgmigration.operator.api.v1alpha1.CloudNativePgDestination;
+import io.pgmigration.operator.api.v1alpha1.DestinationSpec;
 import io.pgmigration.operator.api.v1alpha1.DestroySourceSpec;
 import io.pgmigration.operator.api.v1alpha1.NotificationsSpec;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
@@ -62,7 +65,9 @@ class RequesterRightsIT {
     PATCH_CRONJOBS,
     DELETE_SOURCE_WORKLOAD,
     DELETE_CLAIMS,
-    GET_NOTIFICATIONS_SECRET
+    GET_NOTIFICATIONS_SECRET,
+    GET_CLUSTER_SUPERUSER,
+    CREATE_CLUSTERS
   }
 
   @BeforeAll
@@ -125,6 +130,12 @@ class RequesterRightsIT {
     }
     if (rights.contains(Right.GET_NOTIFICATIONS_SECRET)) {
       readable.add(NOTIFY);
+    }
+    if (rights.contains(Right.GET_CLUSTER_SUPERUSER)) {
+      readable.add("orders-db-superuser");
+    }
+    if (rights.contains(Right.CREATE_CLUSTERS)) {
+      rules.add(rule("postgresql.cnpg.io", "clusters", List.of(), "create"));
     }
     rules.add(rule("", "secrets", readable, "get"));
     if (rights.contains(Right.UPDATE_APP_SECRET)) {
@@ -256,6 +267,26 @@ class RequesterRightsIT {
               .isNotNull()
               .contains(message);
         });
+  }
+
+  @Test
+  void aCloudNativePgDestinationNeedsItsSuperuserSecretAndTheRightToCreateIt() {
+    Consumer<PostgresMigrationSpec> cnpg =
+        s -> {
+          s.destination = new DestinationSpec();
+          s.destination.cloudNativePG = new CloudNativePgDestination();
+          s.destination.cloudNativePG.cluster = "orders-db";
+          s.destination.cloudNativePG.create = new CloudNativePgCluster();
+        };
+    assertThat(refusal(user("cnpg-all", EnumSet.allOf(Right.class)), cnpg)).isNull();
+    assertThat(refusal(user("cnpg-no-superuser", allBut(Right.GET_CLUSTER_SUPERUSER)), cnpg))
+        .contains("you may not get Secret orders-db-superuser (spec.destination.cloudNativePG)");
+    String noCreate = user("cnpg-no-create", allBut(Right.CREATE_CLUSTERS));
+    assertThat(refusal(noCreate, cnpg))
+        .contains("you may not create CloudNativePG Clusters in namespace " + NS);
+    assertThat(refusal(noCreate, cnpg.andThen(s -> s.destination.cloudNativePG.create = null)))
+        .as("referencing an existing Cluster needs no right to create one")
+        .isNull();
   }
 
   @Test

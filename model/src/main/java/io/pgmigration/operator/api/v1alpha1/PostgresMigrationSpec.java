@@ -32,6 +32,7 @@ public class PostgresMigrationSpec {
   @ValidationRule(value = "self == oldSelf", message = "source is immutable once set")
   @ValidationRule(
       value = "has(self.connectionSecret)",
+      fieldPath = ".connectionSecret",
       reason = "FieldValueRequired",
       message = "source.connectionSecret is required")
   @JsonPropertyDescription("The database to migrate from (Heroku's classic database).")

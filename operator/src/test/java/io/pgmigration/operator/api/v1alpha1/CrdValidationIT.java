@@ -136,6 +136,86 @@ class CrdValidationIT {
   }
 
   @Test
+  void aCloudNativePgDestinationIsAcceptedWithItsDefaults() {
+    PostgresMigration created =
+        migrations.inNamespace(NS).resource(quickstart("cnpg", s -> cnpg(s, "db", true))).create();
+    CloudNativePgCluster create = created.getSpec().destination.cloudNativePG.create;
+    assertThat(create.instances).isEqualTo(2);
+    assertThat(create.readyTimeout).isEqualTo("15m");
+    assertThat(create.storage).as("sized by the operator from the source").isNull();
+  }
+
+  @Test
+  void aDestinationIsEitherASecretOrACloudNativePgCluster() {
+    assertRejected(
+        quickstart(
+            "both",
+            s -> {
+              cnpg(s, "db", false);
+              s.destination.connectionSecret = new SecretKeyRef("x", "DATABASE_URL");
+            }),
+        "spec.destination",
+        "exactly one of connectionSecret and cloudNativePG");
+    assertRejected(
+        quickstart("neither", s -> s.destination.connectionSecret = null),
+        "exactly one of connectionSecret and cloudNativePG");
+    assertRejected(
+        quickstart(
+            "cnpg-workload",
+            s -> {
+              cnpg(s, "db", false);
+              s.destination.workload = new WorkloadRef();
+              s.destination.workload.kind = WorkloadRef.WorkloadKind.StatefulSet;
+              s.destination.workload.name = "db";
+            }),
+        "spec.destination.workload",
+        "CloudNativePG runs its instances");
+  }
+
+  @Test
+  void aClusterToCreateIsCheckedByField() {
+    assertRejected(
+        quickstart("cnpg-name", s -> cnpg(s, "Orders_DB", false)),
+        "spec.destination.cloudNativePG.cluster");
+    assertRejected(
+        quickstart(
+            "cnpg-instances",
+            s -> {
+              cnpg(s, "db", true);
+              s.destination.cloudNativePG.create.instances = 0;
+            }),
+        "spec.destination.cloudNativePG.create.instances",
+        "greater than or equal to 1");
+    assertRejected(
+        quickstart(
+            "cnpg-storage",
+            s -> {
+              cnpg(s, "db", true);
+              s.destination.cloudNativePG.create.storage = "10GB";
+            }),
+        "spec.destination.cloudNativePG.create.storage");
+    assertRejected(
+        quickstart(
+            "cnpg-version",
+            s -> {
+              cnpg(s, "db", true);
+              s.destination.cloudNativePG.create.postgresVersion = 9;
+            }),
+        "spec.destination.cloudNativePG.create.postgresVersion");
+  }
+
+  private static void cnpg(PostgresMigrationSpec s, String cluster, boolean create) {
+    s.destination.connectionSecret = null;
+    s.destination.workload = null;
+    s.destination.cloudNativePG = new CloudNativePgDestination();
+    s.destination.cloudNativePG.cluster = cluster;
+    if (create) {
+      s.destination.cloudNativePG.create = new CloudNativePgCluster();
+      s.destination.cloudNativePG.create.readyTimeout = null;
+    }
+  }
+
+  @Test
   void sourceDestinationAndMethodAreImmutable() {
     migrations.inNamespace(NS).resource(quickstart("immutable", s -> {})).create();
     Resource<PostgresMigration> existing = migrations.inNamespace(NS).withName("immutable");
