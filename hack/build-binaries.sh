@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the local cluster's binaries and tools from upstream sources through the Go module proxy:
 # Kubernetes (kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubectl),
-# etcd, CoreDNS, Helm, Prometheus (prometheus, promtool) and Mailpit. Each lands in a cache
+# etcd, CoreDNS, Helm, Prometheus (prometheus, promtool), Mailpit and CloudNativePG's manager. Each lands in a cache
 # directory named after its version and is reused when present, so only the first run pays for the
 # build.
 set -euo pipefail
@@ -51,6 +51,12 @@ for var in Version=$prom_release Revision=$PROMETHEUS_VERSION Branch=HEAD \
   prom_ldflags+=" -X github.com/prometheus/common/version.$var"
 done
 
+# CloudNativePG reports its version (in the pods' labels and `manager version`) from these.
+cnpg_ldflags=""
+for var in buildVersion=${CNPG_VERSION#v} buildCommit=$CNPG_VERSION buildDate=1970-01-01T00:00:00Z; do
+  cnpg_ldflags+=" -X github.com/cloudnative-pg/cloudnative-pg/pkg/versions.$var"
+done
+
 only=${1:-all}
 if [ "$only" = all ] || [ "$only" = kubernetes ]; then
   build_module kubernetes "$HACK_DIR/build/kube" "$KUBE_BIN" "$kube_ldflags" \
@@ -75,4 +81,8 @@ fi
 if [ "$only" = all ] || [ "$only" = mailpit ]; then
   build_module mailpit "$HACK_DIR/build/mailpit" "$MAILPIT_BIN" \
     "-X github.com/axllent/mailpit/config.Version=$MAILPIT_VERSION" github.com/axllent/mailpit
+fi
+if [ "$only" = all ] || [ "$only" = cnpg ]; then
+  build_module cnpg "$HACK_DIR/build/cnpg" "$CNPG_BIN" "$cnpg_ldflags" \
+    github.com/cloudnative-pg/cloudnative-pg/cmd/manager
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a single-node Kubernetes cluster on this machine from binaries built by
 # hack/build-binaries.sh: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, containerd,
-# kubelet, kube-proxy and CoreDNS. Modelled on Kubernetes' own hack/local-up-cluster.sh.
+# kubelet, kube-proxy and CoreDNS; then installs CloudNativePG (cnpg.sh, also when the cluster is
+# already running). Modelled on Kubernetes' own hack/local-up-cluster.sh.
 #
 # Network layout (all of it host-only; nothing listens on an external interface):
 #   node IP      100.127.0.1/32, an extra address on the loopback interface
@@ -21,6 +22,7 @@ source "$HACK_DIR/cluster/lib.sh"
 [ "$(id -u)" = 0 ] || die "the local cluster needs root (containers, mounts, iptables)"
 if cluster_running; then
   echo "cluster already running (kubeconfig: $KUBECONFIG_ADMIN)"
+  "$HACK_DIR/cluster/cnpg.sh"
   exit 0
 fi
 start_time=$SECONDS
@@ -120,6 +122,7 @@ sed -e "s#@IMAGE@#localhost/pgmo/coredns:$COREDNS_VERSION#" -e "s#@DNS_IP@#$DNS_
 "$HACK_DIR/cluster/volumes.sh" create
 wait_for "default service account" 60 kubectl -n default get serviceaccount default
 kubectl -n kube-system rollout status deployment/coredns --timeout=120s >/dev/null
+"$HACK_DIR/cluster/cnpg.sh"
 
 echo "cluster up in $((SECONDS - start_time))s; use it with:"
 echo "  export KUBECONFIG=$KUBECONFIG_ADMIN"

@@ -4,7 +4,8 @@
 # them from scratch, from local binaries or from a debootstrapped Debian root filesystem.
 # hack/images/import.sh then loads the archives into containerd.
 #
-#   hack/images/build.sh [pause|postgres|postgres17|coredns|mailpit|operator|all]     (default: all)
+#   hack/images/build.sh [pause|postgres|postgres17|coredns|mailpit|cnpg|cnpg-postgres|operator|all]
+#                                                                                    (default: all)
 #
 #   localhost/pgmo/pause:$PAUSE_VERSION       Debian's static catatonit as /pause
 #   localhost/pgmo/postgres:$POSTGRES_MAJOR   Debian bookworm PostgreSQL with the official image's contract
@@ -14,6 +15,14 @@
 #   localhost/pgmo/coredns:$COREDNS_VERSION   the binary from hack/build-binaries.sh coredns, uid 65532
 #   localhost/pgmo/mailpit:$MAILPIT_VERSION   the binary from hack/build-binaries.sh mailpit, uid 65532: the
 #                                             local cluster's SMTP server for the notification tests
+#   localhost/pgmo/cnpg:$CNPG_VERSION         CloudNativePG's manager from hack/build-binaries.sh cnpg as
+#                                             /operator/manager_GOARCH and /manager, uid 10001 as its
+#                                             Deployment runs it: the operator and (copied into each
+#                                             instance pod by its bootstrap-controller) the instance manager
+#   localhost/pgmo/cnpg-postgresql:$POSTGRES_MAJOR
+#                                             CloudNativePG's operand: the postgres image above with the
+#                                             postgres user moved to uid 26 and no entrypoint; named
+#                                             cnpg-postgres (cnpg-postgres.oci.tar), built after postgres
 #   localhost/pgmo/operator:dev               Java 17, PostgreSQL's client tools and the Quarkus app
 #                                             in $OPERATOR_APP_DIR (default operator/target/quarkus-app; `all`
 #                                             skips it when missing); the copy Jobs run it too
@@ -30,6 +39,9 @@
 #                                    shared the CPUs; with the root filesystem cached: 11-19s)
 #   postgres17 cold 46s   warm 0s   (37s of it debootstrap of trixie; with the root filesystem cached: 17s)
 #   coredns    cold  3s   warm 0s   (after hack/build-binaries.sh coredns, itself ~3 minutes)
+#   cnpg       cold  3s   warm 0s   (after hack/build-binaries.sh cnpg, itself 71s cold)
+#   cnpg-postgres cold 7s warm 0s   (on top of the postgres image, which `cnpg-postgres` builds first
+#                                    if needed: a layer of under 1 kB; the archive is 72 MB)
 #   operator   cold 99s   warm 0s   (67s of it debootstrap; with the root filesystem cached: 42s;
 #                                    a new app with the Java base layer cached: 12-18s)
 set -euo pipefail
@@ -48,6 +60,9 @@ POSTGRES_SKEW_TAG=localhost/pgmo/postgres:$POSTGRES_SKEW_MAJOR
 POSTGRES_SKEW_IMAGE=postgres$POSTGRES_SKEW_MAJOR # its name on the command line and its archive's
 COREDNS_TAG=localhost/pgmo/coredns:$COREDNS_VERSION
 MAILPIT_TAG=localhost/pgmo/mailpit:$MAILPIT_VERSION
+CNPG_TAG=localhost/pgmo/cnpg:$CNPG_VERSION
+# CloudNativePG reads the PostgreSQL major version from the tag, which must start with it.
+CNPG_POSTGRES_TAG=localhost/pgmo/cnpg-postgresql:$POSTGRES_MAJOR
 OPERATOR_TAG=localhost/pgmo/operator:dev
 
 # With postgresql-MAJOR: locales: en_US.UTF-8 for initdb, as in the official image; libnss-wrapper:
@@ -384,6 +399,91 @@ postgres_image() { # SUITE MAJOR TAG ARCHIVE
 }
 
 # ---------------------------------------------------------------------------------------------
+# cnpg: CloudNativePG's static manager laid out as in its distroless image: the binary is
+# /operator/manager_GOARCH and /manager a symlink to it. The operator finds the instance managers
+# it can hand out by globbing operator/manager_* from its working directory, /; without that
+# file every Cluster fails with "invalid architecture: amd64". Its Deployment runs it as uid and
+# gid 10001 with a read-only root filesystem; the bootstrap-controller init container of every
+# instance pod runs it as uid 26 to copy it into the pod's /controller volume.
+CNPG_UID=10001
+inputs_cnpg() {
+  [ -x "$CNPG_BIN/manager" ] || die "$CNPG_BIN/manager is missing: run hack/build-binaries.sh cnpg"
+  sha256sum <"$CNPG_BIN/manager"
+  echo "$CNPG_UID"
+}
+build_cnpg() {
+  local goarch
+  if ldd "$CNPG_BIN/manager" >/dev/null 2>&1; then
+    die "$CNPG_BIN/manager is dynamically linked; the cnpg image would need its libraries"
+  fi
+  case $(dpkg --print-architecture) in # Debian's name for the host's architecture, Go's here
+    armhf) goarch=arm ;;
+    i386) goarch=386 ;;
+    ppc64el) goarch=ppc64le ;;
+    *) goarch=$(dpkg --print-architecture) ;;
+  esac
+  new_container
+  install -D -m 0755 "$CNPG_BIN/manager" "$MNT/operator/manager_$goarch"
+  ln -s "operator/manager_$goarch" "$MNT/manager"
+  mkdir -p "$MNT/etc" "$MNT/tmp"
+  chmod 1777 "$MNT/tmp"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\ncnpg:x:%s:%s:cnpg:/tmp:/sbin/nologin\n' "$CNPG_UID" "$CNPG_UID" >"$MNT/etc/passwd"
+  printf 'root:x:0:\ncnpg:x:%s:\n' "$CNPG_UID" >"$MNT/etc/group"
+  "${BUILDAH[@]}" config --entrypoint '["/manager"]' --cmd '' --workingdir / --user "$CNPG_UID:$CNPG_UID" "$CTR"
+  finish_image "$CNPG_TAG" "$1"
+}
+
+# ---------------------------------------------------------------------------------------------
+# cnpg-postgres: CloudNativePG's operand image (docs/src/container_images.md of its module), made
+# from the postgres image: its layer, shared with localhost/pgmo/postgres:$POSTGRES_MAJOR in
+# containerd, and a small one of its own. Already there: initdb, postgres, pg_ctl, pg_controldata,
+# pg_basebackup (and pg_rewind) on PATH, LANG=en_US.utf8 with that locale generated, a server
+# linked with OpenSSL, du; each is checked here. Changed: CloudNativePG runs its pods as uid 26
+# (gid 26, Debian's tape group), and initdb and postgres need a passwd entry for their uid, so
+# postgres moves from uid 999 to 26 (its group stays, as in CloudNativePG's own images); no
+# entrypoint, no PGDATA and no volume (the instance manager, copied in by the bootstrap-controller
+# init container, is the command, sets PGDATA and mounts the PVC); SIGTERM, Kubernetes' default,
+# as stop signal. The root filesystem is read-only in the pods: CloudNativePG mounts
+# /var/lib/postgresql/data (PVC), /run and /controller (emptyDir; sockets in /controller/run,
+# TMPDIR /controller/tmp) and /dev/shm, and nothing the server or initdb run writes elsewhere.
+inputs_cnpg_postgres() {
+  [ -f "$IMAGE_DIR/postgres.oci.tar" ] || die "$IMAGE_DIR/postgres.oci.tar is missing: build postgres first"
+  # The base image's manifest digest: a rebuilt postgres image rebuilds this one.
+  tar -xOf "$IMAGE_DIR/postgres.oci.tar" index.json
+  echo "$POSTGRES_MAJOR"
+}
+build_cnpg_postgres() {
+  local pg=$POSTGRES_MAJOR tool out
+  IMAGES+=("$POSTGRES_TAG")
+  CTR=$("${BUILDAH[@]}" from --quiet "oci-archive:$IMAGE_DIR/postgres.oci.tar")
+  CONTAINERS+=("$CTR")
+  MNT=$("${BUILDAH[@]}" mount "$CTR")
+
+  if in_root getent passwd 26 >/dev/null; then die "uid 26 is taken in the postgres image"; fi
+  in_root usermod -u 26 postgres
+  find "$MNT" -xdev -uid 999 -exec chown -h 26 {} +
+  rm -f "$MNT/etc/passwd-" "$MNT/etc/shadow-" "$MNT/usr/local/bin/docker-entrypoint.sh"
+  rmdir "$MNT/docker-entrypoint-initdb.d"
+
+  for tool in initdb postgres pg_ctl pg_controldata pg_basebackup pg_rewind du; do
+    chroot "$MNT" /usr/bin/env -i PATH="/usr/lib/postgresql/$pg/bin:/usr/bin:/bin" sh -c "command -v $tool" >/dev/null ||
+      die "cnpg-postgres: $tool is not on PATH"
+  done
+  # Captured first: grep -q ending a pipe early would fail it under pipefail.
+  out=$(in_root locale -a)
+  grep -qx en_US.utf8 <<<"$out" || die "cnpg-postgres: the en_US.UTF-8 locale is missing"
+  out=$(in_root ldd "/usr/lib/postgresql/$pg/bin/postgres")
+  grep -q 'libssl\.so' <<<"$out" || die "cnpg-postgres: postgres is not linked with OpenSSL"
+  [ "$(in_root id -u postgres)" = 26 ] || die "cnpg-postgres: postgres is not uid 26"
+
+  "${BUILDAH[@]}" config --entrypoint '' --cmd '' --env PGDATA- --volume /var/lib/postgresql/data- \
+    --stop-signal SIGTERM --user 26 "$CTR"
+  finish_image "$CNPG_POSTGRES_TAG" "$1"
+  "${BUILDAH[@]}" rmi "$POSTGRES_TAG" >/dev/null
+  forget IMAGES "$POSTGRES_TAG"
+}
+
+# ---------------------------------------------------------------------------------------------
 # operator: a Java 17 runtime and the Quarkus fast-jar, as uid 185 like Quarkus' own images.
 # The runtime is a layer of its own, cached as an OCI archive (its file times are fixed, so its
 # digest only changes with its recipe): a new jar only makes a small second layer, here and in
@@ -476,19 +576,22 @@ if ! flock -n 9; then
   flock 9
 fi
 case ${1:-all} in
-  pause | postgres | coredns | mailpit | operator) build "$1" ;;
+  pause | postgres | coredns | mailpit | cnpg | operator) build "$1" ;;
   "$POSTGRES_SKEW_IMAGE") build "$1" postgres_skew ;;
+  cnpg-postgres) build postgres && build cnpg-postgres cnpg_postgres ;;
   all)
     build pause
     build postgres
     build "$POSTGRES_SKEW_IMAGE" postgres_skew
     build coredns
     build mailpit
+    build cnpg
+    build cnpg-postgres cnpg_postgres
     if [ -d "$OPERATOR_APP_DIR" ]; then
       build operator
     else
       echo "operator: skipped, $OPERATOR_APP_DIR does not exist"
     fi
     ;;
-  *) die "usage: $0 [pause|postgres|$POSTGRES_SKEW_IMAGE|coredns|mailpit|operator|all]" ;;
+  *) die "usage: $0 [pause|postgres|$POSTGRES_SKEW_IMAGE|coredns|mailpit|cnpg|cnpg-postgres|operator|all]" ;;
 esac

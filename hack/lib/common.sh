@@ -13,6 +13,7 @@ COREDNS_BIN=$CACHE_DIR/bin/coredns-$COREDNS_VERSION
 HELM_BIN=$CACHE_DIR/bin/helm-$HELM_VERSION
 PROMETHEUS_BIN=$CACHE_DIR/bin/prometheus-$PROMETHEUS_VERSION
 MAILPIT_BIN=$CACHE_DIR/bin/mailpit-$MAILPIT_VERSION
+CNPG_BIN=$CACHE_DIR/bin/cnpg-$CNPG_VERSION
 IMAGE_DIR=$CACHE_DIR/images
 # The running cluster: certificates, kubeconfigs, etcd data, logs. Removed by cluster-down.
 CLUSTER_DIR=${PGMO_CLUSTER_DIR:-$CACHE_DIR/cluster}
