@@ -153,6 +153,16 @@ final class LiveDestinations implements Destinations {
     st.readyInstances = number(status == null ? null : status.get("readyInstances"), 0);
     st.clusterPhase = status == null ? null : (String) status.get("phase");
     st.database = database(d, spec);
+    String reason = status == null ? null : (String) status.get("phaseReason");
+    if (st.clusterPhase != null && st.clusterPhase.contains("unrecoverable")) {
+      // CloudNativePG's own verdict once an instance's Job has failed for good.
+      return Provisioning.failed(
+          st,
+          "The CloudNativePG Cluster "
+              + d.cluster
+              + " is unrecoverable: "
+              + (reason == null ? st.clusterPhase : reason));
+    }
     String pullFailure = pullFailure(ns, d.cluster);
     if (pullFailure != null) {
       return Provisioning.failed(
@@ -167,6 +177,7 @@ final class LiveDestinations implements Destinations {
             + st.instances
             + " instances ready"
             + (st.clusterPhase == null ? "" : " (" + st.clusterPhase + ")")
+            + (reason == null || reason.isBlank() ? "" : ": " + reason.replaceAll("\\.$", ""))
             + ".";
     if (!HEALTHY.equals(st.clusterPhase) || st.readyInstances < st.instances) {
       return new Provisioning(Outcome.WAITING, st, progress);

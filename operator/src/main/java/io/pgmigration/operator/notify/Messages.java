@@ -34,7 +34,10 @@ public final class Messages {
     String text =
         switch (n.event) {
           case Prepared -> who + " is ready to start. " + message;
-          case PrepareFailed -> who + " failed its preparation checks:\n" + blocking(s);
+          case PrepareFailed ->
+              blocking(s).isEmpty()
+                  ? who + " failed its preparation: " + s.message
+                  : who + " failed its preparation checks:\n" + blocking(s);
           case Started -> who + " started: the app is in maintenance. " + message;
           case Completed ->
               who

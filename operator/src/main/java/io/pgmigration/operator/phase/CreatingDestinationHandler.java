@@ -56,6 +56,7 @@ record CreatingDestinationHandler(Duration poll) implements PhaseHandler {
   }
 
   private static Step fail(StatusDraft d, String why) {
+    d.status().checks = null; // an earlier round's checks are not why it stopped
     d.moveTo(
         Phase.PrepareFailed,
         why + " Nothing of the app was touched; fix it, then change the spec.");
