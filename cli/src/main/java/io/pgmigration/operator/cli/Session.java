@@ -15,8 +15,6 @@ import io.pgmigration.operator.cli.Databases.Workload;
 import io.pgmigration.operator.cli.view.Style;
 import java.io.File;
 import java.io.PrintStream;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 
 /**
  * One run of the plugin: the API server it talks to (chosen the way kubectl chooses it), the
@@ -286,58 +283,7 @@ public final class Session implements AutoCloseable {
   }
 
   private CliException explain(KubernetesClientException e, String verb, String resource) {
-    String serverSays =
-        e.getStatus() != null && e.getStatus().getMessage() != null
-            ? e.getStatus().getMessage()
-            : e.getMessage();
-    return switch (e.getCode()) {
-      case 401 ->
-          new CliException(
-              "The API server at "
-                  + server
-                  + " did not accept your credentials (401 Unauthorized). Log in again or check"
-                  + " the user of your kubeconfig context.");
-      case 403 ->
-          new CliException(
-              "You are not allowed to "
-                  + verb
-                  + " "
-                  + resource
-                  + " in namespace "
-                  + namespace
-                  + ": "
-                  + serverSays
-                  + ". Ask a cluster admin for a Role that grants it.");
-      case 404 -> new CliException("Not found: " + serverSays);
-      case 409 -> new CliException("Already exists: " + serverSays);
-      case 422 -> new CliException("The API server refused it: " + serverSays);
-      default -> {
-        Throwable cause = rootCause(e);
-        if (cause instanceof ConnectException
-            || cause instanceof UnknownHostException
-            || cause instanceof SSLException
-            || cause instanceof java.net.SocketException
-            || cause instanceof java.nio.channels.ClosedChannelException) {
-          yield new CliException(
-              "Cannot reach the Kubernetes API server at "
-                  + server
-                  + " ("
-                  + cause.getClass().getSimpleName()
-                  + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
-                  + "). Check your kubeconfig and context.");
-        }
-        yield new CliException(
-            "The API server could not " + verb + " " + resource + ": " + serverSays);
-      }
-    };
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
+    return ApiErrors.explain(e, server, namespace, verb, resource);
   }
 
   @Override
