@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.pgmigration.operator.api.v1alpha1.CloudNativePgDestination;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.cli.Databases.Service;
 import io.pgmigration.operator.cli.Databases.Workload;
@@ -32,6 +34,16 @@ import java.util.function.Supplier;
  */
 public final class Session implements AutoCloseable {
   private static final String CRD = "postgresmigrations.pgmigration.io";
+
+  /** CloudNativePG's Cluster kind, named in full: no discovery needed to list them. */
+  private static final ResourceDefinitionContext CLUSTERS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup(CloudNativePgDestination.API_VERSION.split("/")[0])
+          .withVersion(CloudNativePgDestination.API_VERSION.split("/")[1])
+          .withKind(CloudNativePgDestination.KIND)
+          .withPlural("clusters")
+          .withNamespaced(true)
+          .build();
 
   private final KubernetesClient client;
   private final String namespace;
@@ -250,6 +262,33 @@ public final class Session implements AutoCloseable {
         return List.of();
       }
       throw explain(e, "list", "services");
+    }
+  }
+
+  /**
+   * The namespace's CloudNativePG Clusters, by name; {@link Clusters.Found#NOT_INSTALLED} when the
+   * API server has no such kind, and none listed when the user may not list them.
+   */
+  public Clusters.Found clusters() {
+    try {
+      return new Clusters.Found(
+          true,
+          true,
+          client
+              .genericKubernetesResources(CLUSTERS)
+              .inNamespace(namespace)
+              .list()
+              .getItems()
+              .stream()
+              .map(Clusters.Cluster::of)
+              .sorted(Comparator.comparing(Clusters.Cluster::name))
+              .toList());
+    } catch (KubernetesClientException e) {
+      return switch (e.getCode()) {
+        case 404 -> Clusters.Found.NOT_INSTALLED;
+        case 403 -> new Clusters.Found(true, false, List.of());
+        default -> throw explain(e, "list", CLUSTERS.getPlural() + "." + CLUSTERS.getGroup());
+      };
     }
   }
 
