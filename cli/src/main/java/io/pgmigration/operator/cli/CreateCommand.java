@@ -3,13 +3,16 @@ package io.pgmigration.operator.cli;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pgmigration.operator.api.v1alpha1.CloudNativePgDestination;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
 import io.pgmigration.operator.cli.Databases.Database;
+import io.pgmigration.operator.cli.view.Warnings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -19,8 +22,9 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     name = "create",
     description = {
-      "Configure a migration from --source to --destination. The operator prepares it (checks"
-          + " both databases, changes nothing) until it is Ready to start.",
+      "Configure a migration from --source to --destination, or to a CloudNativePG Cluster"
+          + " (--destination-cluster, created with --create-destination). The operator prepares it"
+          + " (checks both databases, changes nothing) until it is Ready to start.",
       "The app's Secret and the workloads to stop are found from what reads the source, unless"
           + " given."
     })
@@ -42,10 +46,12 @@ final class CreateCommand implements Callable<Integer> {
 
   @Option(
       names = "--destination",
-      required = true,
       paramLabel = "SECRET[:KEY]",
-      description = "Secret (and key) of the empty database to migrate to.")
+      description =
+          "Secret (and key) of the empty database to migrate to (or --destination-cluster).")
   String destination;
+
+  @Mixin ClusterOptions cluster = new ClusterOptions();
 
   @Option(
       names = "--app-secret",
@@ -61,7 +67,13 @@ final class CreateCommand implements Callable<Integer> {
               + " migration (default: found from the workloads that read the app's Secret).")
   String selector;
 
-  @Option(names = "--method", description = "Snapshot (default) or Streaming.")
+  @Option(
+      names = "--method",
+      paramLabel = "METHOD",
+      description =
+          "Snapshot (default: the app is down for the whole copy, longer the bigger the database)"
+              + " or Streaming (down only for the final catch-up, seconds; needs"
+              + " wal_level=logical on the source).")
   Method method = Method.Snapshot;
 
   @Option(
@@ -84,23 +96,25 @@ final class CreateCommand implements Callable<Integer> {
 
   @Option(
       names = "--dry-run",
-      description = "Print the PostgresMigration as YAML instead of creating it.")
+      description =
+          "Print the PostgresMigration as YAML, and the Cluster it would create, instead of"
+              + " creating anything.")
   boolean dryRun;
 
   @Override
   public Integer call() {
+    CloudNativePgDestination cnpg = cluster.spec(destination);
     try (Session session = main.session()) {
       Configuration config = Configuration.read(session);
       Database from = config.database(ref(source, "--source"), "--source");
-      Database to = config.database(ref(destination, "--destination"), "--destination");
       String refused = config.notASource(from);
       if (refused != null) {
         throw new CliException("--source " + from.name() + ": " + refused);
       }
-      refused = config.notADestination(to, from);
-      if (refused != null) {
-        throw new CliException("--destination " + to.name() + ": " + refused);
-      }
+      Destination to =
+          cnpg != null
+              ? config.cluster(cnpg, from, session.namespace())
+              : existing(config, from, ref(destination, "--destination"));
       SecretKeyRef app = appSecret != null ? ref(appSecret, "--app-secret") : appSecret(from);
       LabelSelector labels = selector != null ? labels(selector) : config.selector(app);
       PostgresMigration m =
@@ -109,31 +123,72 @@ final class CreateCommand implements Callable<Integer> {
               config.choices(from, to, app, labels, method, start, promote, name));
       m.getSpec().ownership = ownership;
       if (dryRun) {
-        session.out.print(Serialization.asYaml(m));
+        session.out.print(dryRun(m));
         return ExitCode.OK;
       }
       session.create(m);
-      session.out.println(
-          "Configuring migration "
-              + m.getMetadata().getName()
-              + " of "
-              + session.style.database(from.name())
-              + " to "
-              + session.style.database(to.name())
-              + "... done");
-      if (labels == null) {
-        session.out.println(
-            "No workload reads "
-                + app.name
-                + ", so none will be stopped; the source is made read-only during the migration.");
-      }
-      session.out.println(
-          "Follow it with: kubectl pg-migrate watch "
-              + m.getMetadata().getName()
-              + " -n "
-              + session.namespace());
+      created(session, m, labels == null ? app : null);
       return ExitCode.OK;
     }
+  }
+
+  private static Destination existing(Configuration config, Database from, SecretKeyRef ref) {
+    Database to = config.database(ref, "--destination");
+    String refused = config.notADestination(to, from);
+    if (refused != null) {
+      throw new CliException("--destination " + to.name() + ": " + refused);
+    }
+    return new Destination.Existing(to);
+  }
+
+  /**
+   * What {@code --dry-run} prints: the migration as YAML, after comments on the Cluster the
+   * operator creates for it, if any.
+   */
+  static String dryRun(PostgresMigration m) {
+    StringBuilder out = new StringBuilder();
+    CloudNativePgDestination cnpg = m.getSpec().destination.cloudNativePG;
+    if (cnpg != null && cnpg.create != null) {
+      out.append("# ")
+          .append(Warnings.newCluster(cnpg, m.getMetadata().getNamespace()))
+          .append("\n# The operator creates it before preparing (status: Creating target). ")
+          .append(Warnings.NEVER_DELETED)
+          .append('\n');
+    }
+    return out.append(Serialization.asYaml(m)).toString();
+  }
+
+  /**
+   * What {@code create} says once {@code m} exists; {@code unread}: the app Secret no one reads.
+   */
+  private static void created(Session session, PostgresMigration m, SecretKeyRef unread) {
+    session.out.println(
+        "Configuring migration "
+            + m.getMetadata().getName()
+            + " of "
+            + session.style.database(m.getSpec().source.connectionSecret.name)
+            + " to "
+            + session.style.database(m.destinationName())
+            + "... done");
+    CloudNativePgDestination cnpg = m.getSpec().destination.cloudNativePG;
+    if (cnpg != null && cnpg.create != null) {
+      session.out.println(
+          "The operator creates the CloudNativePG Cluster "
+              + cnpg.cluster
+              + " first (Creating target), then prepares. "
+              + Warnings.NEVER_DELETED);
+    }
+    if (unread != null) {
+      session.out.println(
+          "No workload reads "
+              + unread.name
+              + ", so none will be stopped; the source is made read-only during the migration.");
+    }
+    session.out.println(
+        "Follow it with: kubectl pg-migrate watch "
+            + m.getMetadata().getName()
+            + " -n "
+            + session.namespace());
   }
 
   private static SecretKeyRef appSecret(Database source) {

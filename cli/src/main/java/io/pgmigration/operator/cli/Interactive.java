@@ -99,11 +99,7 @@ final class Interactive {
         "What do you want to do?",
         List.of(
             new Choice<>(
-                "Configure a database migration",
-                Action.CONFIGURE,
-                config.databases().size() < 2
-                    ? "needs two databases; found " + config.databases().size() + " in " + ns
-                    : null),
+                "Configure a database migration", Action.CONFIGURE, config.cannotConfigure(ns)),
             new Choice<>(
                 "Start a migration",
                 Action.START,
@@ -126,7 +122,10 @@ final class Interactive {
             Choice.of("Exit", Action.EXIT)));
   }
 
-  /** Configure: source, destination, what happens after the copy, warning, confirm. */
+  /**
+   * Configure: source, destination (maybe a Cluster to create), the app's Secret, method, what
+   * happens after the copy, warning, confirm.
+   */
   private boolean configure(Configuration config) {
     List<Choice<Database>> sources = new ArrayList<>();
     for (Database d : config.databases()) {
@@ -136,14 +135,8 @@ final class Interactive {
     if (source == null) {
       return false;
     }
-    List<Choice<Database>> destinations = new ArrayList<>();
-    for (Database d : config.databases()) {
-      if (d != source) {
-        destinations.add(
-            new Choice<>(s.database(d.describe()), d, config.notADestination(d, source)));
-      }
-    }
-    Database destination = selectOrBack("Select the destination database:", destinations);
+    DestinationPrompts prompts = new DestinationPrompts(ui, s, config);
+    Destination destination = prompts.select(source);
     if (destination == null) {
       return false;
     }
@@ -151,8 +144,10 @@ final class Interactive {
     if (appSecret == null) {
       return false;
     }
-    List<Workload> stopped = config.appWorkloads(appSecret);
-    LabelSelector selector = config.selector(appSecret);
+    Method method = prompts.method();
+    if (method == null) {
+      return false;
+    }
     Boolean promote =
         selectOrBack(
             "When the data is copied and verified:",
@@ -162,27 +157,36 @@ final class Interactive {
     if (promote == null) {
       return false;
     }
-    NewMigration.Choices choices =
-        config.choices(
-            source, destination, appSecret, selector, Method.Snapshot, false, promote, null);
-    PostgresMigration m = NewMigration.build(session.namespace(), choices);
+    LabelSelector selector = config.selector(appSecret);
+    PostgresMigration m =
+        NewMigration.build(
+            session.namespace(),
+            config.choices(source, destination, appSecret, selector, method, false, promote, null));
+    List<Workload> stopped = selector == null ? List.of() : config.appWorkloads(appSecret);
+    return confirmAndCreate(m, stopped.stream().map(Workload::display).toList());
+  }
+
+  /** Shows what configuring {@code m} means, and creates it once confirmed. */
+  private boolean confirmAndCreate(PostgresMigration m, List<String> stopped) {
     ui.println("");
-    ui.println(
-        Warnings.configure(
-            source.name(),
-            destination.name(),
-            m.getSpec().readyWindow,
-            selector == null ? List.of() : stopped.stream().map(Workload::display).toList(),
-            s));
+    ui.println(Warnings.configure(m, stopped, s));
     ui.println("");
     if (!confirm("Confirm migration configuration:")) {
       return false;
     }
     session.create(m);
-    ui.println("Configuring migration " + m.getMetadata().getName() + "... done");
+    String name = m.getMetadata().getName();
+    ui.println("Configuring migration " + name + "... done");
+    var cnpg = m.getSpec().destination.cloudNativePG;
     ui.println(
-        "It can take a few minutes to prepare. Follow it with: kubectl pg-migrate watch "
-            + m.getMetadata().getName()
+        (cnpg != null && cnpg.create != null
+                ? "The operator creates the CloudNativePG Cluster "
+                    + cnpg.cluster
+                    + " first (Creating target), then prepares the migration: it can take a few"
+                    + " minutes."
+                : "It can take a few minutes to prepare.")
+            + " Follow it with: kubectl pg-migrate watch "
+            + name
             + " -n "
             + session.namespace());
     return true;
@@ -283,9 +287,6 @@ final class Interactive {
 
   /** {@code choices} then a separator and "Go back"; null when the user goes back. */
   private <T> T selectOrBack(String question, List<Choice<T>> choices) {
-    List<Choice<T>> all = new ArrayList<>(choices);
-    all.add(Choice.separator());
-    all.add(Choice.of("Go back", null));
-    return ui.select(new SelectPrompt<>(question, all));
+    return ui.selectOrBack(question, choices);
   }
 }

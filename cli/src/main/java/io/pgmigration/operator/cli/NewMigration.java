@@ -3,6 +3,7 @@ package io.pgmigration.operator.cli;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.pgmigration.operator.api.v1alpha1.AppSpec;
+import io.pgmigration.operator.api.v1alpha1.CloudNativePgDestination;
 import io.pgmigration.operator.api.v1alpha1.DatabaseSpec;
 import io.pgmigration.operator.api.v1alpha1.DestinationSpec;
 import io.pgmigration.operator.api.v1alpha1.MaintenanceSpec;
@@ -16,13 +17,18 @@ import java.util.Set;
 public final class NewMigration {
   private NewMigration() {}
 
-  /** What the user chose. {@code selector} may be null: then no workload is stopped. */
+  /**
+   * What the user chose. The destination is either {@code destination} (with its workload, when
+   * known) or, when {@code cloudNativePG} is set, a CloudNativePG Cluster; the other is null.
+   * {@code selector} may be null: then no workload is stopped.
+   */
   public record Choices(
       String name,
       SecretKeyRef source,
       WorkloadRef sourceWorkload,
       SecretKeyRef destination,
       WorkloadRef destinationWorkload,
+      CloudNativePgDestination cloudNativePG,
       SecretKeyRef appSecret,
       LabelSelector selector,
       PostgresMigrationSpec.Method method,
@@ -36,8 +42,12 @@ public final class NewMigration {
     PostgresMigrationSpec spec = new PostgresMigrationSpec();
     spec.source = side(c.source(), c.sourceWorkload());
     spec.destination = new DestinationSpec();
-    spec.destination.connectionSecret = c.destination();
-    spec.destination.workload = c.destinationWorkload();
+    if (c.cloudNativePG() != null) {
+      spec.destination.cloudNativePG = c.cloudNativePG();
+    } else {
+      spec.destination.connectionSecret = c.destination();
+      spec.destination.workload = c.destinationWorkload();
+    }
     spec.app = new AppSpec();
     spec.app.databaseUrlSecret = c.appSecret();
     if (c.selector() != null) {

@@ -9,14 +9,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.pgmigration.operator.api.v1alpha1.CloudNativePgDestination;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.cli.Databases.Service;
 import io.pgmigration.operator.cli.Databases.Workload;
 import io.pgmigration.operator.cli.view.Style;
 import java.io.File;
 import java.io.PrintStream;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 
 /**
  * One run of the plugin: the API server it talks to (chosen the way kubectl chooses it), the
@@ -35,6 +34,16 @@ import javax.net.ssl.SSLException;
  */
 public final class Session implements AutoCloseable {
   private static final String CRD = "postgresmigrations.pgmigration.io";
+
+  /** CloudNativePG's Cluster kind, named in full: no discovery needed to list them. */
+  private static final ResourceDefinitionContext CLUSTERS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup(CloudNativePgDestination.API_VERSION.split("/")[0])
+          .withVersion(CloudNativePgDestination.API_VERSION.split("/")[1])
+          .withKind(CloudNativePgDestination.KIND)
+          .withPlural("clusters")
+          .withNamespaced(true)
+          .build();
 
   private final KubernetesClient client;
   private final String namespace;
@@ -256,6 +265,33 @@ public final class Session implements AutoCloseable {
     }
   }
 
+  /**
+   * The namespace's CloudNativePG Clusters, by name; {@link Clusters.Found#NOT_INSTALLED} when the
+   * API server has no such kind, and none listed when the user may not list them.
+   */
+  public Clusters.Found clusters() {
+    try {
+      return new Clusters.Found(
+          true,
+          true,
+          client
+              .genericKubernetesResources(CLUSTERS)
+              .inNamespace(namespace)
+              .list()
+              .getItems()
+              .stream()
+              .map(Clusters.Cluster::of)
+              .sorted(Comparator.comparing(Clusters.Cluster::name))
+              .toList());
+    } catch (KubernetesClientException e) {
+      return switch (e.getCode()) {
+        case 404 -> Clusters.Found.NOT_INSTALLED;
+        case 403 -> new Clusters.Found(true, false, List.of());
+        default -> throw explain(e, "list", CLUSTERS.getPlural() + "." + CLUSTERS.getGroup());
+      };
+    }
+  }
+
   private void requireCrd() {
     if (crdSeen) {
       return;
@@ -286,58 +322,7 @@ public final class Session implements AutoCloseable {
   }
 
   private CliException explain(KubernetesClientException e, String verb, String resource) {
-    String serverSays =
-        e.getStatus() != null && e.getStatus().getMessage() != null
-            ? e.getStatus().getMessage()
-            : e.getMessage();
-    return switch (e.getCode()) {
-      case 401 ->
-          new CliException(
-              "The API server at "
-                  + server
-                  + " did not accept your credentials (401 Unauthorized). Log in again or check"
-                  + " the user of your kubeconfig context.");
-      case 403 ->
-          new CliException(
-              "You are not allowed to "
-                  + verb
-                  + " "
-                  + resource
-                  + " in namespace "
-                  + namespace
-                  + ": "
-                  + serverSays
-                  + ". Ask a cluster admin for a Role that grants it.");
-      case 404 -> new CliException("Not found: " + serverSays);
-      case 409 -> new CliException("Already exists: " + serverSays);
-      case 422 -> new CliException("The API server refused it: " + serverSays);
-      default -> {
-        Throwable cause = rootCause(e);
-        if (cause instanceof ConnectException
-            || cause instanceof UnknownHostException
-            || cause instanceof SSLException
-            || cause instanceof java.net.SocketException
-            || cause instanceof java.nio.channels.ClosedChannelException) {
-          yield new CliException(
-              "Cannot reach the Kubernetes API server at "
-                  + server
-                  + " ("
-                  + cause.getClass().getSimpleName()
-                  + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
-                  + "). Check your kubeconfig and context.");
-        }
-        yield new CliException(
-            "The API server could not " + verb + " " + resource + ": " + serverSays);
-      }
-    };
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
+    return ApiErrors.explain(e, server, namespace, verb, resource);
   }
 
   @Override

@@ -48,7 +48,7 @@ final class StartCommand implements Callable<Integer> {
             + " to "
             + s.database(m.destinationName());
     switch (phase) {
-      case Pending, Preparing, Ready -> {
+      case Pending, CreatingDestination, Preparing, Ready -> {
         if (m.getSpec().cancel) {
           throw new CliException(n + " is being cancelled; it can't be started.");
         }
@@ -60,7 +60,11 @@ final class StartCommand implements Callable<Integer> {
         session.out.println(
             phase == Phase.Ready
                 ? "Starting migration" + what + "... done"
-                : "Migration" + what + " will start as soon as it is Ready (now " + phase + ").");
+                : "Migration"
+                    + what
+                    + " will start as soon as it is Ready (now "
+                    + StatusWords.of(m)
+                    + ").");
       }
       case PrepareFailed ->
           throw new CliException(

@@ -80,7 +80,7 @@ class DatabasesTest {
   @Test
   void theAppsWorkloadsAreSelectedByTheirSharedLabelAndNoServerIs() {
     List<Database> dbs = discover();
-    var config = new Configuration(dbs, workloads, List.of());
+    var config = new Configuration(dbs, workloads, Clusters.Found.NOT_INSTALLED, List.of());
     var app = dbs.get(0).appSecrets().get(0);
     assertThat(config.appWorkloads(app))
         .extracting(Workload::display)
@@ -138,7 +138,7 @@ class DatabasesTest {
     assertThat(dbs.get(1).workload()).isNull();
     assertThat(dbs.get(1).describe()).isEqualTo("managed-db (uri)");
     assertThat(dbs.get(2).available()).isFalse();
-    var config = new Configuration(dbs, workloads, List.of());
+    var config = new Configuration(dbs, workloads, Clusters.Found.NOT_INSTALLED, List.of());
     assertThat(config.notADestination(dbs.get(2), dbs.get(0)))
         .isEqualTo("database isn't available");
     assertThat(config.notADestination(dbs.get(1), dbs.get(0))).isNull();

@@ -3,10 +3,14 @@ package io.pgmigration.operator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
 import io.fabric8.kubernetes.api.model.NamedContextBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
@@ -261,7 +265,9 @@ class KubectlPluginIT {
 
     Run usage = cli("create", "-n", ns, "--source", SOURCE);
     assertThat(usage.code()).isEqualTo(ExitCode.USAGE);
-    assertThat(usage.err()).contains("Missing required option: '--destination");
+    assertThat(usage.err())
+        .contains("Name the destination: --destination SECRET[:KEY] (an existing database) or")
+        .contains("--destination-cluster NAME");
 
     assertThat(client.resources(PostgresMigration.class).inNamespace(ns).list().getItems())
         .isEmpty();
@@ -680,6 +686,201 @@ class KubectlPluginIT {
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  /**
+   * CloudNativePG's Cluster kind, as far as the plugin reads it (no operator runs here): objects of
+   * any shape, as a test writes them.
+   */
+  private static void installCloudNativePgCrd() {
+    CustomResourceDefinition crd =
+        new CustomResourceDefinitionBuilder()
+            .withNewMetadata()
+            .withName("clusters.postgresql.cnpg.io")
+            .endMetadata()
+            .withNewSpec()
+            .withGroup("postgresql.cnpg.io")
+            .withScope("Namespaced")
+            .withNewNames()
+            .withKind("Cluster")
+            .withListKind("ClusterList")
+            .withPlural("clusters")
+            .withSingular("cluster")
+            .endNames()
+            .addNewVersion()
+            .withName("v1")
+            .withServed(true)
+            .withStorage(true)
+            .withNewSchema()
+            .withNewOpenAPIV3Schema()
+            .withType("object")
+            .withXKubernetesPreserveUnknownFields(true)
+            .endOpenAPIV3Schema()
+            .endSchema()
+            .endVersion()
+            .endSpec()
+            .build();
+    client.resource(crd).serverSideApply();
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd.getMetadata().getName())
+        .waitUntilCondition(
+            c ->
+                c != null
+                    && c.getStatus() != null
+                    && c.getStatus().getConditions() != null
+                    && c.getStatus().getConditions().stream()
+                        .anyMatch(
+                            x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+            60,
+            java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  private static List<GenericKubernetesResource> clusters(String ns) {
+    return client
+        .genericKubernetesResources("postgresql.cnpg.io/v1", "Cluster")
+        .inNamespace(ns)
+        .list()
+        .getItems();
+  }
+
+  @Test
+  @Order(11)
+  void createAsksTheOperatorToCreateACloudNativePgCluster() throws Exception {
+    String ns = quickstart();
+    Run missing =
+        cli(
+            "create",
+            "-n",
+            ns,
+            "--source",
+            SOURCE,
+            "--destination-cluster",
+            "orders",
+            "--create-destination");
+    assertThat(missing.code()).isEqualTo(ExitCode.ERROR);
+    assertThat(missing.err())
+        .contains("--destination-cluster orders: CloudNativePG is not installed")
+        .doesNotContain("Exception");
+
+    installCloudNativePgCrd();
+    String[] flags = {
+      "create",
+      "-n",
+      ns,
+      "--source",
+      SOURCE,
+      "--destination-cluster",
+      "orders",
+      "--create-destination",
+      "--instances",
+      "3",
+      "--storage",
+      "20Gi",
+      "--method",
+      "Streaming"
+    };
+    Run dry = cli(concat(flags, "--dry-run"));
+    assertThat(dry.code()).as(dry.err()).isZero();
+    assertThat(dry.out())
+        .startsWith(
+            "# A new CloudNativePG Cluster orders with 3 instances (a leader and 2 followers) will"
+                + " be created in namespace "
+                + ns)
+        .contains("It is never deleted by the operator")
+        .contains("cluster: \"orders\"")
+        .contains("method: \"Streaming\"");
+    assertThat(client.resources(PostgresMigration.class).inNamespace(ns).list().getItems())
+        .isEmpty();
+    assertThat(clusters(ns)).isEmpty();
+
+    Run run = cli(flags);
+    assertThat(run.code()).as(run.err()).isZero();
+    String name = "migrate-" + SOURCE;
+    assertThat(run.out())
+        .contains("Configuring migration " + name + " of " + SOURCE + " to cnpg/orders... done")
+        .contains("The operator creates the CloudNativePG Cluster orders first");
+    PostgresMigration m = get(ns, name);
+    assertThat(m.getSpec().destination.connectionSecret).isNull();
+    assertThat(m.getSpec().destination.cloudNativePG.cluster).isEqualTo("orders");
+    assertThat(m.getSpec().destination.cloudNativePG.create.instances).isEqualTo(3);
+    assertThat(m.getSpec().destination.cloudNativePG.create.storage).isEqualTo("20Gi");
+    assertThat(m.getSpec().destination.cloudNativePG.create.readyTimeout).isEqualTo("15m");
+    assertThat(m.getSpec().method.name()).isEqualTo("Streaming");
+    assertThat(m.getSpec().app.databaseUrlSecret.name).isEqualTo("example-app-config");
+    assertThat(m.getSpec().app.maintenance.selector.getMatchLabels())
+        .isEqualTo(Map.of("app.kubernetes.io/part-of", "example-app"));
+    assertThat(clusters(ns)).as("the operator creates it, not the plugin").isEmpty();
+
+    Run twice = cli(flags);
+    assertThat(twice.err()).contains("already a source database for an active migration");
+
+    status(
+        ns,
+        name,
+        s -> {
+          s.phase = Phase.CreatingDestination;
+          s.message = "The CloudNativePG Cluster orders: 1/3 instances ready.";
+        });
+    assertThat(cli("status", "-n", ns).out())
+        .containsPattern(name + " +" + SOURCE + " +cnpg/orders +Creating target");
+    Run watch = cli("watch", name, "-n", ns, "--timeout", "1s", "--interval", "100");
+    assertThat(watch.out())
+        .contains("=== Watching " + name + " (" + SOURCE + " to cnpg/orders)")
+        .contains("Creating target  The CloudNativePG Cluster orders: 1/3 instances ready.");
+    assertThat(watch.err()).contains(name + " is still Creating target after 1s");
+    Run start = cli("start", name, "-n", ns);
+    assertThat(start.code()).as(start.err()).isZero();
+    assertThat(start.out()).contains("will start as soon as it is Ready (now Creating target)");
+    assertThat(get(ns, name).getSpec().start).isTrue();
+  }
+
+  @Test
+  @Order(12)
+  void createMigratesIntoAnExistingCloudNativePgCluster() {
+    installCloudNativePgCrd();
+    String ns = quickstart();
+    GenericKubernetesResource billing = new GenericKubernetesResource();
+    billing.setApiVersion("postgresql.cnpg.io/v1");
+    billing.setKind("Cluster");
+    billing.setMetadata(new ObjectMetaBuilder().withName("billing").withNamespace(ns).build());
+    billing.setAdditionalProperty("spec", Map.of("instances", 3, "enableSuperuserAccess", true));
+    client.resource(billing).create();
+
+    Run exists =
+        cli(
+            "create",
+            "-n",
+            ns,
+            "--source",
+            SOURCE,
+            "--destination-cluster",
+            "billing",
+            "--create-destination");
+    assertThat(exists.code()).isEqualTo(ExitCode.ERROR);
+    assertThat(exists.err())
+        .contains("--destination-cluster billing: a CloudNativePG Cluster by that name already")
+        .contains("leave out --create-destination");
+    Run nope = cli("create", "-n", ns, "--source", SOURCE, "--destination-cluster", "nope");
+    assertThat(nope.err())
+        .contains("--destination-cluster nope: no CloudNativePG Cluster by that name")
+        .contains("(found: billing); add --create-destination to create it.");
+
+    Run run = cli("create", "-n", ns, "--source", SOURCE, "--destination-cluster", "billing");
+    assertThat(run.code()).as(run.err()).isZero();
+    PostgresMigration m = get(ns, "migrate-" + SOURCE);
+    assertThat(m.getSpec().destination.cloudNativePG.cluster).isEqualTo("billing");
+    assertThat(m.getSpec().destination.cloudNativePG.create).isNull();
+    assertThat(m.getSpec().method.name()).isEqualTo("Snapshot");
+    assertThat(clusters(ns)).hasSize(1);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    List<String> all = new ArrayList<>(List.of(a));
+    all.addAll(List.of(b));
+    return all.toArray(String[]::new);
   }
 
   @Test

@@ -57,4 +57,18 @@ class SelectPromptTest {
     assertThatThrownBy(() -> new SelectPrompt<>("Select", List.of(new Choice<>("a", "a", "busy"))))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aLongChoiceCanBeAnsweredWithAShortWord() {
+    SelectPrompt<String> p =
+        new SelectPrompt<>(
+            "Select the migration method:",
+            List.of(
+                Choice.of("Snapshot: the app is down for the whole copy", "s", "Snapshot"),
+                Choice.of("Streaming", "t")));
+    assertThat(p.render(Style.PLAIN)).contains("❯ Snapshot: the app is down for the whole copy");
+    assertThat(p.answered(Style.PLAIN)).isEqualTo("? Select the migration method: Snapshot");
+    p.down();
+    assertThat(p.answered(Style.PLAIN)).isEqualTo("? Select the migration method: Streaming");
+  }
 }

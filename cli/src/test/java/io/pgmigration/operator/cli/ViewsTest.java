@@ -60,6 +60,22 @@ class ViewsTest {
   }
 
   @Test
+  void aClusterBeingCreatedIsCreatingTargetUnderItsCnpgName() {
+    PostgresMigration m = in(Phase.CreatingDestination);
+    m.getMetadata().setName("example-app-migration");
+    m.getSpec().destination.connectionSecret = null;
+    m.getSpec().destination.workload = null;
+    m.getSpec().destination.cloudNativePG = NewClusterTest.created("orders", null, null);
+    assertThat(StatusWords.of(m)).isEqualTo("Creating target");
+    assertThat(StatusWords.active(m)).isTrue();
+    assertThat(m.cancellable()).isTrue();
+    assertThat(MigrationTable.render(List.of(m), "example-app", Style.PLAIN))
+        .last()
+        .isEqualTo(
+            "example-app-migration  postgresql-clean-29349  cnpg/orders           Creating target");
+  }
+
+  @Test
   void progressShowsBarBytesTablesAndEta() {
     var p = new PostgresMigrationStatus.Progress();
     p.percent = 50;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -66,8 +67,15 @@ class KubectlPluginE2E {
           .contains("  ⛁ " + DESTINATION);
       term.press("Enter");
       assertThat(term.await("? Select the destination database: (Use arrow keys)", PROMPT))
-          .contains("❯ ⛁ " + DESTINATION);
+          .contains("❯ ⛁ " + DESTINATION)
+          .contains("Create a new database (CloudNativePG)");
       term.press("Enter");
+      // The method, each with what it costs in downtime: Enter keeps Snapshot, Heroku's.
+      assertThat(term.await("? Select the migration method: (Use arrow keys)", PROMPT))
+          .contains("❯ Snapshot: the app is down for the whole copy")
+          .contains("  Streaming: the app is down only for the final catch-up");
+      term.press("Enter");
+      term.await("? Select the migration method: Snapshot", PROMPT);
       term.await("? When the data is copied and verified: (Use arrow keys)", PROMPT);
       term.press("Enter");
       assertThat(term.await("? Confirm migration configuration: (Use arrow keys)", PROMPT))
@@ -87,6 +95,7 @@ class KubectlPluginE2E {
           .containsEntry("app.kubernetes.io/part-of", "example-app");
       assertThat(m.getSpec().promote).isTrue();
       assertThat(m.getSpec().start).isFalse();
+      assertThat(m.getSpec().method).isEqualTo(PostgresMigrationSpec.Method.Snapshot);
 
       // Watch it reach Ready: watch returns 6, waiting for the start.
       term.type("kubectl pg-migrate watch -n " + NS + "; echo exit=$?");

@@ -12,10 +12,22 @@ import java.util.List;
 public final class SelectPrompt<T> {
   private static final String SEPARATOR = "──────────────";
 
-  /** One line of the list: a choice, or a separator when {@code label} is null. */
-  public record Choice<T>(String label, T value, String disabledReason) {
+  /**
+   * One line of the list: a choice, or a separator when {@code label} is null. {@code answer} is
+   * what the line left once answered shows: the label, or a shorter word for a long one.
+   */
+  public record Choice<T>(String label, T value, String disabledReason, String answer) {
+    public Choice(String label, T value, String disabledReason) {
+      this(label, value, disabledReason, label);
+    }
+
     public static <T> Choice<T> of(String label, T value) {
       return new Choice<>(label, value, null);
+    }
+
+    /** A choice shown as {@code label} and, once taken, as {@code answer}. */
+    public static <T> Choice<T> of(String label, T value, String answer) {
+      return new Choice<>(label, value, null, answer);
     }
 
     public static <T> Choice<T> separator() {
@@ -90,6 +102,6 @@ public final class SelectPrompt<T> {
 
   /** The line left once answered: "? Select the source database: postgresql-clean-29349". */
   public String answered(Style style) {
-    return style.green("?") + " " + style.bold(question) + " " + style.cyan(selected().label());
+    return style.green("?") + " " + style.bold(question) + " " + style.cyan(selected().answer());
   }
 }

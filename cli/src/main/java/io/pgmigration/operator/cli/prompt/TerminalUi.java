@@ -5,6 +5,7 @@ import io.pgmigration.operator.cli.ExitCode;
 import io.pgmigration.operator.cli.view.Style;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.jline.keymap.BindingReader;
 import org.jline.keymap.KeyMap;
@@ -93,6 +94,44 @@ public final class TerminalUi implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code choices}, then a separator and "Go back"; the value chosen, or null when the user goes
+   * back.
+   */
+  public <T> T selectOrBack(String question, List<SelectPrompt.Choice<T>> choices) {
+    List<SelectPrompt.Choice<T>> all = new ArrayList<>(choices);
+    all.add(SelectPrompt.Choice.separator());
+    all.add(SelectPrompt.Choice.of("Go back", null));
+    return select(new SelectPrompt<>(question, all));
+  }
+
+  /**
+   * Asks {@code prompt} until a line it takes is typed, and returns its value; each answer it can't
+   * take is said under the prompt, which is asked again. Ctrl+C ends the command.
+   */
+  public <T> T input(InputPrompt<T> prompt) {
+    int problemLines = 0;
+    while (true) {
+      String shown = prompt.render(style);
+      String line = readLine(shown);
+      InputPrompt.Answer<T> answer = prompt.answer(line);
+      erase(rows(shown + line) + problemLines);
+      if (answer.problem() == null) {
+        println(prompt.answered(answer, style));
+        return answer.value();
+      }
+      String problem = prompt.problem(answer, style);
+      println(problem);
+      problemLines = rows(problem);
+    }
+  }
+
+  /** The rows {@code text} takes on the terminal, wrapped at its width. */
+  private int rows(String text) {
+    int width = Math.max(20, terminal.getWidth() > 0 ? terminal.getWidth() : 80);
+    return Math.max(1, (Style.width(text) + width - 1) / width);
+  }
+
   /** Prints a line on the terminal. */
   public void println(String line) {
     terminal.writer().println(line);
@@ -107,7 +146,11 @@ public final class TerminalUi implements AutoCloseable {
 
   /** Reads a line the user types after {@code prompt}; Ctrl+C or end of input ends the command. */
   public String readLine(String prompt) {
-    var lineReader = org.jline.reader.LineReaderBuilder.builder().terminal(terminal).build();
+    var lineReader =
+        org.jline.reader.LineReaderBuilder.builder()
+            .terminal(terminal)
+            .option(org.jline.reader.LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+            .build();
     try {
       return lineReader.readLine(prompt);
     } catch (org.jline.reader.UserInterruptException | org.jline.reader.EndOfFileException e) {
