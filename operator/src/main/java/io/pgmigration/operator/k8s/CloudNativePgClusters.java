@@ -2,10 +2,12 @@ package io.pgmigration.operator.k8s;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pgmigration.operator.api.v1alpha1.CloudNativePgCluster;
 import io.pgmigration.operator.api.v1alpha1.CloudNativePgDestination;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.secrets.PostgresUri;
 import io.pgmigration.operator.secrets.SecretData;
 import java.util.LinkedHashMap;
@@ -60,8 +62,11 @@ public final class CloudNativePgClusters {
     return d.database != null ? d.database : source.uri().database();
   }
 
-  /** The Secret holding the bootstrap owner's credentials: the source's role and password. */
-  public static String ownerSecretName(CloudNativePgDestination d) {
+  /**
+   * The Secret holding the bootstrap owner's credentials when the app keeps its source role: the
+   * source's role and password.
+   */
+  public static String bootstrapSecretName(CloudNativePgDestination d) {
     return d.cluster + "-owner";
   }
 
@@ -72,7 +77,7 @@ public final class CloudNativePgClusters {
         .withMetadata(
             new ObjectMetaBuilder()
                 .withNamespace(ns)
-                .withName(ownerSecretName(d))
+                .withName(bootstrapSecretName(d))
                 .withLabels(Map.of(MIGRATION_LABEL, migration, "cnpg.io/reload", "true"))
                 .build())
         .withType("kubernetes.io/basic-auth")
@@ -99,8 +104,13 @@ public final class CloudNativePgClusters {
     }
     Map<String, Object> initdb = new LinkedHashMap<>();
     initdb.put("database", databaseFor(d, source));
-    initdb.put("owner", source.uri().user());
-    initdb.put("secret", Map.of("name", ownerSecretName(d)));
+    if (d.appRole == CloudNativePgDestination.AppRole.Owner) {
+      // CloudNativePG's app role, its password generated into the Secret <cluster>-app.
+      initdb.put("owner", "app");
+    } else {
+      initdb.put("owner", source.uri().user());
+      initdb.put("secret", Map.of("name", bootstrapSecretName(d)));
+    }
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("instances", c.instances);
     spec.put(
@@ -126,36 +136,61 @@ public final class CloudNativePgClusters {
     return cluster;
   }
 
+  /** A role and its password. */
+  public record Login(String user, String password) {}
+
   /**
    * The URIs of the migration's connection Secret.
    *
-   * @param superuser the Cluster's superuser and password
-   * @param app the role and password the app connects with (the source's)
+   * @param copy who the copy and the checks connect as: the superuser, or the owner
+   * @param app who the app connects as: the source's role, or the owner
    * @param database the database migrated into
    * @param followers whether the Cluster has replicas: follower keys get -ro, else -rw
    */
   public static Map<String, String> connection(
-      CloudNativePgDestination d,
-      String superuser,
-      String superuserPassword,
-      PostgresUri app,
-      String database,
-      boolean followers) {
+      CloudNativePgDestination d, Login copy, Login app, String database, boolean followers) {
     Map<String, String> data = new LinkedHashMap<>();
-    data.put(
-        CloudNativePgDestination.COPY_KEY,
-        uri(superuser, superuserPassword, d.writeService(), database));
-    data.put(
-        CloudNativePgDestination.APP_KEY,
-        uri(app.user(), app.password(), d.writeService(), database));
+    data.put(CloudNativePgDestination.COPY_KEY, uri(copy, d.writeService(), database));
+    data.put(CloudNativePgDestination.APP_KEY, uri(app, d.writeService(), database));
     data.put(
         CloudNativePgDestination.FOLLOWER_KEY,
-        uri(app.user(), app.password(), followers ? d.readService() : d.writeService(), database));
+        uri(app, followers ? d.readService() : d.writeService(), database));
     return data;
   }
 
-  private static String uri(String user, String password, String host, String database) {
-    return new PostgresUri(host, CloudNativePgDestination.PORT, database, user, password, Map.of())
+  private static String uri(Login login, String host, String database) {
+    return new PostgresUri(
+            host, CloudNativePgDestination.PORT, database, login.user(), login.password(), Map.of())
         .format();
+  }
+
+  /**
+   * The migration's connection Secret holding {@code uris}: owned by the migration, so deleted with
+   * it, and labelled as the operator's.
+   */
+  public static Secret connectionSecret(PostgresMigration m, Map<String, String> uris) {
+    Map<String, String> data = new LinkedHashMap<>();
+    uris.forEach((k, v) -> data.put(k, SecretData.encode(v)));
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withNamespace(m.getMetadata().getNamespace())
+        .withName(CloudNativePgDestination.connectionSecretOf(m.getMetadata().getName()))
+        .withLabels(
+            Map.of(
+                "app.kubernetes.io/managed-by",
+                "pg-migration-operator",
+                MIGRATION_LABEL,
+                m.getMetadata().getName()))
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(m.getApiVersion())
+                .withKind(m.getKind())
+                .withName(m.getMetadata().getName())
+                .withUid(m.getMetadata().getUid())
+                .build())
+        .endMetadata()
+        .withType("Opaque")
+        .withData(data)
+        .build();
   }
 }

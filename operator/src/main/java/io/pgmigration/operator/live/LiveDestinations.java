@@ -3,10 +3,8 @@ package io.pgmigration.operator.live;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
@@ -108,18 +106,22 @@ final class LiveDestinations implements Destinations {
               + source.major()
               + ": a migration never goes to an older major version.");
     }
-    if ("postgres".equals(source.uri().user()) || source.uri().password() == null) {
+    boolean sourceRole = d.appRole != CloudNativePgDestination.AppRole.Owner;
+    if (sourceRole && ("postgres".equals(source.uri().user()) || source.uri().password() == null)) {
       return Provisioning.failed(
           st,
           "The source connects as "
               + source.uri().user()
               + (source.uri().password() == null ? " without a password" : "")
               + ", which cannot become the new Cluster's owner (CloudNativePG keeps postgres for"
-              + " its superuser): connect the source as the app's own role with a password.");
+              + " its superuser): connect the source as the app's own role with a password, or"
+              + " set destination.cloudNativePG.appRole: Owner.");
     }
     String name = m.getMetadata().getName();
-    Secret owner = CloudNativePgClusters.ownerSecret(ns, d, name, source);
-    client.secrets().inNamespace(ns).resource(owner).createOr(e -> e.update());
+    if (sourceRole) {
+      Secret owner = CloudNativePgClusters.ownerSecret(ns, d, name, source);
+      client.secrets().inNamespace(ns).resource(owner).createOr(e -> e.update());
+    }
     GenericKubernetesResource cluster =
         CloudNativePgClusters.cluster(ns, d, name, m.getMetadata().getUid(), source, imageTemplate);
     clusters(ns).resource(cluster).create();
@@ -189,31 +191,31 @@ final class LiveDestinations implements Destinations {
   private Provisioning ready(
       PostgresMigration m, CloudNativePgDestination d, DestinationStatus st) {
     String ns = m.getMetadata().getNamespace();
-    Secret superuser = secrets.secret(ns, d.superuserSecret());
-    Map<String, String> su = superuser == null ? Map.of() : SecretData.of(superuser);
-    if (su.get("username") == null || su.get("password") == null) {
+    boolean owner = d.appRole == CloudNativePgDestination.AppRole.Owner;
+    String secretName = owner ? d.ownerSecret() : d.superuserSecret();
+    Secret secret = secrets.secret(ns, secretName);
+    Map<String, String> login = secret == null ? Map.of() : SecretData.of(secret);
+    if (login.get("username") == null || login.get("password") == null) {
       return Provisioning.failed(
           st,
           "The CloudNativePG Cluster "
               + d.cluster
-              + " has no superuser Secret "
-              + d.superuserSecret()
-              + " (with username and password): set spec.enableSuperuserAccess: true on it; the"
-              + " copy connects as its superuser.");
+              + " has no Secret "
+              + secretName
+              + " with a username and password"
+              + (owner
+                  ? ": its database owner's, which appRole Owner connects as."
+                  : ": set spec.enableSuperuserAccess: true on it; the copy connects as its"
+                      + " superuser."));
     }
+    var copy = new CloudNativePgClusters.Login(login.get("username"), login.get("password"));
+    PostgresUri source = secrets.sourceAsWritten(m);
+    var app = owner ? copy : new CloudNativePgClusters.Login(source.user(), source.password());
     boolean followers = st.instances > 1;
     st.writeService = d.writeService();
     st.followerService = followers ? d.readService() : d.writeService();
     st.connectionSecret = CloudNativePgDestination.connectionSecretOf(m.getMetadata().getName());
-    writeConnection(
-        m,
-        CloudNativePgClusters.connection(
-            d,
-            su.get("username"),
-            su.get("password"),
-            secrets.sourceAsWritten(m),
-            st.database,
-            followers));
+    writeConnection(m, CloudNativePgClusters.connection(d, copy, app, st.database, followers));
     return new Provisioning(
         Outcome.READY,
         st,
@@ -227,6 +229,8 @@ final class LiveDestinations implements Destinations {
             + (followers
                 ? "; followers on " + d.readService()
                 : "; no replicas: followers on " + d.writeService())
+            + "; the app connects as "
+            + app.user()
             + ").");
   }
 
@@ -272,35 +276,10 @@ final class LiveDestinations implements Destinations {
   }
 
   private void writeConnection(PostgresMigration m, Map<String, String> uris) {
-    String ns = m.getMetadata().getNamespace();
-    Map<String, String> data = new java.util.LinkedHashMap<>();
-    uris.forEach((k, v) -> data.put(k, SecretData.encode(v)));
-    Secret secret =
-        new SecretBuilder()
-            .withNewMetadata()
-            .withNamespace(ns)
-            .withName(CloudNativePgDestination.connectionSecretOf(m.getMetadata().getName()))
-            .withLabels(
-                Map.of(
-                    "app.kubernetes.io/managed-by",
-                    "pg-migration-operator",
-                    CloudNativePgClusters.MIGRATION_LABEL,
-                    m.getMetadata().getName()))
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(m.getApiVersion())
-                    .withKind(m.getKind())
-                    .withName(m.getMetadata().getName())
-                    .withUid(m.getMetadata().getUid())
-                    .build())
-            .endMetadata()
-            .withType("Opaque")
-            .withData(data)
-            .build();
     client
         .secrets()
-        .inNamespace(ns)
-        .resource(secret)
+        .inNamespace(m.getMetadata().getNamespace())
+        .resource(CloudNativePgClusters.connectionSecret(m, uris))
         .fieldManager("pg-migration-operator")
         .forceConflicts()
         .serverSideApply();

@@ -287,6 +287,15 @@ class RequesterRightsIT {
     assertThat(refusal(noCreate, cnpg.andThen(s -> s.destination.cloudNativePG.create = null)))
         .as("referencing an existing Cluster needs no right to create one")
         .isNull();
+    Consumer<PostgresMigrationSpec> owner =
+        cnpg.andThen(
+            s -> {
+              s.destination.cloudNativePG.appRole = CloudNativePgDestination.AppRole.Owner;
+              s.ownership = PostgresMigrationSpec.Ownership.DestinationUser;
+            });
+    assertThat(refusal(user("cnpg-owner", EnumSet.allOf(Right.class)), owner))
+        .contains("you may not get Secret orders-db-app (spec.destination.cloudNativePG)")
+        .contains("database owner");
   }
 
   @Test

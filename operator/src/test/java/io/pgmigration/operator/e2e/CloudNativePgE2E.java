@@ -14,6 +14,7 @@ import io.pgmigration.operator.api.v1alpha1.CloudNativePgDestination;
 import io.pgmigration.operator.api.v1alpha1.DestinationSpec;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -135,6 +136,36 @@ class CloudNativePgE2E {
           .as("no replicas: followers on the leader")
           .isEqualTo("existing-db-rw");
       assertThat(rows(q, app)).containsAll(q.appRows(SOURCE));
+    }
+  }
+
+  @Test
+  void theAppMayConnectAsTheClustersOwnerWhichOwnsEveryObject() throws Exception {
+    try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-cnpg-owner", x -> {})) {
+      q.applyMigration(
+          m -> {
+            m.getSpec().destination = cnpg("owned-db", 1, null);
+            m.getSpec().destination.cloudNativePG.appRole = CloudNativePgDestination.AppRole.Owner;
+            m.getSpec().ownership = PostgresMigrationSpec.Ownership.DestinationUser;
+            m.getSpec().start = true;
+            m.getSpec().promote = true;
+          });
+      q.awaitPhase(Phase.Completed, CREATE_AND_RUN);
+      String app = q.secretValue(APP_SECRET, "DATABASE_URL");
+      assertThat(URI.create(app).getUserInfo())
+          .as("the Cluster owner's credentials, from its Secret owned-db-app")
+          .isEqualTo(
+              q.secretValue("owned-db-app", "username")
+                  + ":"
+                  + q.secretValue("owned-db-app", "password"));
+      assertThat(
+              query(
+                  q, app, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"))
+          .containsExactly(q.secretValue("owned-db-app", "username"));
+      TreeSet<String> sourceRows = q.appRows(SOURCE);
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .untilAsserted(() -> assertThat(rows(q, app).size()).isGreaterThan(sourceRows.size()));
     }
   }
 

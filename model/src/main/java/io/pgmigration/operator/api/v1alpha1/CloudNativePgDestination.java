@@ -1,6 +1,7 @@
 package io.pgmigration.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -37,12 +38,35 @@ public class CloudNativePgDestination {
           + " (spec.bootstrap.initdb.database, CloudNativePG's default: app).")
   public String database;
 
+  @Default("Source")
+  @JsonPropertyDescription(
+      "Who the app connects as after promotion. Source (the default): the role and password"
+          + " it used on the source; a Cluster the migration creates is bootstrapped with them,"
+          + " and the copy connects as the Cluster's superuser. Owner: the Cluster's database"
+          + " owner from its Secret <cluster>-app (CloudNativePG's app role); the copy connects as"
+          + " that owner, so every object is owned by it, which needs ownership:"
+          + " DestinationUser.")
+  public AppRole appRole = AppRole.Source;
+
   @JsonPropertyDescription(
       "Create the Cluster before preparing (phase CreatingDestination, Heroku's \"creating"
           + " target\") and wait until every instance is ready. The Cluster is labelled as this"
           + " migration's and never deleted by the operator: delete it like any CloudNativePG"
           + " Cluster. Without it, the Cluster must exist.")
   public CloudNativePgCluster create;
+
+  /** Who the app connects as after promotion. */
+  public enum AppRole {
+    /** The source's role and password. */
+    Source,
+    /** The Cluster's database owner (CloudNativePG's app role), which owns every object. */
+    Owner
+  }
+
+  /** The Secret CloudNativePG keeps the database owner's credentials in. */
+  public String ownerSecret() {
+    return cluster + "-app";
+  }
 
   /** The {@code -rw} Service: the leader. */
   public String writeService() {

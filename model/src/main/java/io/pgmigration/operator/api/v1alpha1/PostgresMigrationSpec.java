@@ -27,6 +27,16 @@ import io.fabric8.generator.annotation.ValidationRule;
     fieldPath = ".destroySource.confirm",
     reason = "FieldValueInvalid",
     message = "destroySource.confirm must be empty or equal to source.connectionSecret.name")
+@ValidationRule(
+    value =
+        "!has(self.destination.cloudNativePG)"
+            + " || self.destination.cloudNativePG.appRole != 'Owner'"
+            + " || self.ownership == 'DestinationUser'",
+    fieldPath = ".ownership",
+    reason = "FieldValueInvalid",
+    message =
+        "destination.cloudNativePG.appRole Owner gives every object to the Cluster's owner: it"
+            + " needs ownership: DestinationUser")
 public class PostgresMigrationSpec {
   @Required
   @ValidationRule(value = "self == oldSelf", message = "source is immutable once set")

@@ -204,6 +204,19 @@ class CrdValidationIT {
         "spec.destination.cloudNativePG.create.postgresVersion");
   }
 
+  @Test
+  void theClustersOwnerAsTheAppsRoleNeedsEveryObjectGivenToIt() {
+    assertRejected(
+        quickstart(
+            "cnpg-owner",
+            s -> {
+              cnpg(s, "db", true);
+              s.destination.cloudNativePG.appRole = CloudNativePgDestination.AppRole.Owner;
+            }),
+        "spec.ownership",
+        "needs ownership: DestinationUser");
+  }
+
   private static void cnpg(PostgresMigrationSpec s, String cluster, boolean create) {
     s.destination.connectionSecret = null;
     s.destination.workload = null;
