@@ -227,7 +227,6 @@ record LivePreparation(
     }
   }
 
-  /** The storage the destination StatefulSet claims per pod, when it says. */
   /**
    * The destination's storage when it is knowable: a CloudNativePG Cluster's storage request, or
    * the volume claims of a StatefulSet destination.
@@ -252,6 +251,7 @@ record LivePreparation(
     return size instanceof String q ? Quantity.getAmountInBytes(new Quantity(q)).longValue() : null;
   }
 
+  /** The storage the destination StatefulSet claims per pod, when it says. */
   private Long capacity(String ns, WorkloadRef workload) {
     if (workload == null || workload.kind != WorkloadRef.WorkloadKind.StatefulSet) {
       return null;

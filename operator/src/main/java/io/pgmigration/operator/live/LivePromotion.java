@@ -26,7 +26,8 @@ record LivePromotion(
       throw new IllegalStateException("the app's Secret " + app.name + " does not exist");
     }
     // A CloudNativePG destination: the app gets the -rw Service, followers -ro (or -rw without
-    // replicas), as the role the app used on the source; the copy's superuser stays the copy's.
+    // replicas), as its appRole says (the source's role, or the Cluster's owner); the copy's own
+    // login (the superuser's, or the owner's) is the connection Secret's DATABASE_URL.
     var destination = m.destinationDatabase().connectionSecret;
     boolean cnpg = m.getSpec().destination.isCloudNativePg();
     String destinationUrl =
