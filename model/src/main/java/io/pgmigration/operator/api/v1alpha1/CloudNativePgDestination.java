@@ -27,7 +27,7 @@ public class CloudNativePgDestination {
   @JsonPropertyDescription(
       "Name of the CloudNativePG Cluster in the migration's namespace: an existing one, or the"
           + " one to create when `create` is set. The copy connects as its superuser (Secret"
-          + " <cluster>-superuser), the app to its -rw Service, followers to its -ro Service.")
+          + " <cluster>-superuser), or with appRole Owner as its database owner (<cluster>-app).")
   public String cluster;
 
   @Size(max = 63)

@@ -21,7 +21,8 @@ public class DestinationSpec extends DatabaseSpec {
   @JsonPropertyDescription(
       "A CloudNativePG Cluster as the destination (instead of connectionSecret): an existing"
           + " one, or one the migration creates. After promotion the app connects to its -rw"
-          + " Service as the role it used on the source, and followerUrlKeys to its -ro Service.")
+          + " Service (as its appRole says), and followerUrlKeys to its -ro Service, or to -rw"
+          + " when it has no replicas.")
   public CloudNativePgDestination cloudNativePG;
 
   /** Whether this destination is a CloudNativePG Cluster. */
