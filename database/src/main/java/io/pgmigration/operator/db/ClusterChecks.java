@@ -3,6 +3,8 @@ package io.pgmigration.operator.db;
 import static io.pgmigration.operator.db.CheckResults.error;
 import static io.pgmigration.operator.db.CheckResults.failed;
 import static io.pgmigration.operator.db.CheckResults.passed;
+import static io.pgmigration.operator.db.CheckResults.warning;
+import static io.pgmigration.operator.db.PreparationChecks.APP_LOGIN;
 import static io.pgmigration.operator.db.PreparationChecks.APP_SECRET_WRITABLE;
 import static io.pgmigration.operator.db.PreparationChecks.COPY_IMAGE;
 import static io.pgmigration.operator.db.PreparationChecks.MAINTENANCE_SCOPE;
@@ -103,5 +105,59 @@ public final class ClusterChecks {
             "Recreate the Secret without immutable: true (an immutable Secret can only be"
                 + " replaced), or name another one in spec.app.databaseUrlSecret.")
         : passed(APP_SECRET_WRITABLE, Severity.Blocking, secretRef + " can be rewritten");
+  }
+
+  /** Why the app's future login to a CloudNativePG destination failed, if it did. */
+  public enum LoginProblem {
+    NONE,
+    /** The role does not exist there (yet). */
+    NO_ROLE,
+    /** The role exists; the password or pg_hba refuses it. */
+    REFUSED,
+    /** The server could not be asked. */
+    UNREACHABLE
+  }
+
+  /**
+   * AppLogin: after promotion the app can log in to its CloudNativePG destination with the URL it
+   * will get, before anything of it is stopped.
+   *
+   * @param user the role the app will connect as
+   * @param service the Service it will connect to
+   * @param problem what happened when the operator tried that login
+   * @param detail the server's words, without the password
+   * @param createsRoles whether the copy creates missing roles first (ownership CreateRoles)
+   */
+  public static CheckResult appLogin(
+      String user, String service, LoginProblem problem, String detail, boolean createsRoles) {
+    String who = "the app's role " + user + " on " + service;
+    return switch (problem) {
+      case NONE ->
+          passed(APP_LOGIN, Severity.Blocking, who + " logs in with the URL promotion gives it");
+      case NO_ROLE ->
+          createsRoles
+              ? warning(
+                  APP_LOGIN,
+                  who
+                      + " does not exist yet: the copy creates it, with the source's password only"
+                      + " when the source's user may read pg_authid (a superuser)",
+                  "Check the Roles check's message; without the password the app could not log"
+                      + " in after promotion.")
+              : failed(
+                  APP_LOGIN,
+                  Severity.Blocking,
+                  who + " does not exist: after promotion the app could not log in",
+                  "Create the role there with the source's password, set spec.ownership:"
+                      + " CreateRoles, or set destination.cloudNativePG.appRole: Owner.");
+      case REFUSED ->
+          failed(
+              APP_LOGIN,
+              Severity.Blocking,
+              who + " is refused with the source's password: " + detail,
+              "Give the role the source's password on the Cluster (ALTER ROLE … PASSWORD), or set"
+                  + " destination.cloudNativePG.appRole: Owner.");
+      case UNREACHABLE ->
+          error(APP_LOGIN, Severity.Blocking, "not run: " + service + " did not answer: " + detail);
+    };
   }
 }

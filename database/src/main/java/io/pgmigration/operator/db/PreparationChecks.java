@@ -52,6 +52,7 @@ public final class PreparationChecks {
   public static final String COPY_IMAGE = "CopyImage";
   public static final String OTHER_MIGRATIONS = "OtherMigrations";
   public static final String MAINTENANCE_SCOPE = "MaintenanceScope";
+  public static final String APP_LOGIN = "AppLogin";
   public static final String FENCE = FenceChecks.FENCE;
   public static final String CONNECTIONS = ConnectionCapacity.CONNECTIONS;
   public static final String APP_SECRET_WRITABLE = "AppSecretWritable";

@@ -9,6 +9,29 @@ import org.junit.jupiter.api.Test;
 /** Connections and AppSecretWritable: what would fail the copy or the promotion, found early. */
 class ClusterAndCapacityChecksTest {
   @Test
+  void theAppsFutureLoginIsTriedBeforeTheAppGoesDown() {
+    CheckResult ok =
+        ClusterChecks.appLogin("shop", "db-rw", ClusterChecks.LoginProblem.NONE, null, false);
+    assertThat(ok.blocks()).isFalse();
+    CheckResult refused =
+        ClusterChecks.appLogin(
+            "shop", "db-rw", ClusterChecks.LoginProblem.REFUSED, "password failed", false);
+    assertThat(refused.blocks()).isTrue();
+    assertThat(refused.message)
+        .isEqualTo(
+            "the app's role shop on db-rw is refused with the source's password: password failed");
+    assertThat(refused.hint).contains("appRole: Owner");
+    assertThat(
+            ClusterChecks.appLogin("shop", "db-rw", ClusterChecks.LoginProblem.NO_ROLE, "x", false)
+                .blocks())
+        .isTrue();
+    CheckResult created =
+        ClusterChecks.appLogin("shop", "db-rw", ClusterChecks.LoginProblem.NO_ROLE, "x", true);
+    assertThat(created.blocks()).as("CreateRoles makes it first").isFalse();
+    assertThat(created.warns()).isTrue();
+  }
+
+  @Test
   void aCopyThatWouldRunOutOfConnectionsIsRefusedBeforeTheAppGoesDown() {
     FactsBuilder source = new FactsBuilder("1");
     // 30 sessions of the app end with the fence; 5 of another database stay.

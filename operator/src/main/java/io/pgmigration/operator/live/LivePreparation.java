@@ -91,6 +91,10 @@ record LivePreparation(
               destinationFacts.ok() ? destinationFacts.value() : null,
               ConnectionCapacity.needed(spec.copy.workers, spec.copy.parallelism)));
     }
+    CheckResult appLogin = AppLogin.check(secrets, m);
+    if (appLogin != null) {
+      checks.add(appLogin);
+    }
     checks.add(claim(m, sides));
     if (Checks.blocked(checks)) {
       checks.add(Rehearsal.notRun());

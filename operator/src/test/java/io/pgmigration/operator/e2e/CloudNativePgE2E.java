@@ -87,7 +87,8 @@ class CloudNativePgE2E {
   @Test
   void migratesIntoAnExistingClusterWithoutReplicas() throws Exception {
     try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-cnpg-existing", x -> {})) {
-      // The Cluster as a user would create it for the app: its database and role the source's.
+      // The Cluster as a user would create it for the app: its database and role the source's,
+      // but at first with another password, which the app could not log in with.
       URI source = URI.create(q.secretValue(SOURCE, "DATABASE_URL"));
       String[] user = source.getUserInfo().split(":", 2);
       client
@@ -99,7 +100,7 @@ class CloudNativePgE2E {
                   .withName("existing-db-app")
                   .endMetadata()
                   .withType("kubernetes.io/basic-auth")
-                  .withStringData(Map.of("username", user[0], "password", user[1]))
+                  .withStringData(Map.of("username", user[0], "password", "not-the-source-pw"))
                   .build())
           .create();
       client
@@ -127,6 +128,22 @@ class CloudNativePgE2E {
             m.getSpec().start = true;
             m.getSpec().promote = true;
           });
+      PostgresMigration refused = q.awaitPhase(Phase.PrepareFailed, CREATE_AND_RUN);
+      assertThat(refused.getStatus().checks)
+          .anySatisfy(
+              c -> {
+                assertThat(c.name).isEqualTo("AppLogin");
+                assertThat(c.message).contains("is refused with the source's password");
+              });
+      assertThat(q.phaseEvents()).doesNotContain("MaintenanceOn");
+
+      // Fixed as the hint says, and the spec changed: it is prepared again and completes.
+      String su =
+          "postgres://postgres:"
+              + q.secretValue("existing-db-superuser", "password")
+              + "@existing-db-rw:5432/app";
+      execute(q, su, "ALTER ROLE " + user[0] + " PASSWORD '" + user[1] + "'");
+      q.patchSpec("{\"readyWindow\":\"23h\"}");
       PostgresMigration done = q.awaitPhase(Phase.Completed, CREATE_AND_RUN);
       assertThat(done.getStatus().destination.created).isFalse();
       assertThat(done.getStatus().destination.followerService).isEqualTo("existing-db-rw");
@@ -217,9 +234,28 @@ class CloudNativePgE2E {
     return new TreeSet<>(query(q, url, "SELECT writer || ' ' || n FROM app_writes"));
   }
 
+  private static void execute(QuickstartInstance q, String url, String sql) throws SQLException {
+    try (Connection c = connect(q, url);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
   /** Runs {@code sql} through the Service {@code url} names, reached at its cluster IP. */
   private static List<String> query(QuickstartInstance q, String url, String sql)
       throws SQLException {
+    try (Connection c = connect(q, url);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      List<String> out = new java.util.ArrayList<>();
+      while (r.next()) {
+        out.add(r.getString(1));
+      }
+      return out;
+    }
+  }
+
+  private static Connection connect(QuickstartInstance q, String url) throws SQLException {
     URI uri = URI.create(url);
     String ip =
         client
@@ -234,16 +270,7 @@ class CloudNativePgE2E {
     p.setProperty("user", user[0]);
     p.setProperty("password", user[1]);
     p.setProperty("connectTimeout", "10");
-    try (Connection c =
-            new org.postgresql.Driver()
-                .connect("jdbc:postgresql://" + ip + ":" + uri.getPort() + uri.getPath(), p);
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      List<String> out = new java.util.ArrayList<>();
-      while (r.next()) {
-        out.add(r.getString(1));
-      }
-      return out;
-    }
+    return new org.postgresql.Driver()
+        .connect("jdbc:postgresql://" + ip + ":" + uri.getPort() + uri.getPath(), p);
   }
 }
