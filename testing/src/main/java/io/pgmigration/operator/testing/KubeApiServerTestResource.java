@@ -1,6 +1,8 @@
 package io.pgmigration.operator.testing;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,6 +12,11 @@ public class KubeApiServerTestResource implements QuarkusTestResourceLifecycleMa
   @Override
   public Map<String, String> start() {
     Config config = Config.fromKubeconfig(KubeApiServers.kubeconfig());
+    // The CRD installed and Established before the operator starts: the operator SDK applies it
+    // too, but starts its informer at once, and a CRD not served yet stops the operator (404).
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      KubeApiServers.installCrd(client);
+    }
     // A kubeconfig carries each credential either inline or as a file; pass on whichever it has.
     Map<String, String> properties = new HashMap<>();
     String prefix = "quarkus.kubernetes-client.";
