@@ -720,22 +720,7 @@ class KubectlPluginIT {
             .endVersion()
             .endSpec()
             .build();
-    client.resource(crd).serverSideApply();
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName(crd.getMetadata().getName())
-        .waitUntilCondition(
-            c ->
-                c != null
-                    && c.getStatus() != null
-                    && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(
-                            x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-            60,
-            java.util.concurrent.TimeUnit.SECONDS);
+    KubeApiServers.established(client, crd);
   }
 
   private static List<GenericKubernetesResource> clusters(String ns) {

@@ -51,28 +51,31 @@ public final class KubeApiServers {
   }
 
   /** Installs the committed CRD, as {@code kubectl apply -k deploy/} does, and waits for it. */
+  /** Applies {@code crd} and waits until the API server serves it (condition Established). */
+  public static void established(KubernetesClient client, CustomResourceDefinition crd) {
+    client.resource(crd).serverSideApply();
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd.getMetadata().getName())
+        .waitUntilCondition(
+            c ->
+                c != null
+                    && c.getStatus() != null
+                    && c.getStatus().getConditions() != null
+                    && c.getStatus().getConditions().stream()
+                        .anyMatch(
+                            x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+            60,
+            TimeUnit.SECONDS);
+  }
+
   public static void installCrd(KubernetesClient client) {
     try (var in = new FileInputStream(Manifests.crd().toFile())) {
       CustomResourceDefinition crd =
           client.apiextensions().v1().customResourceDefinitions().load(in).item();
-      client.resource(crd).serverSideApply();
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(
-              c ->
-                  c != null
-                      && c.getStatus() != null
-                      && c.getStatus().getConditions() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              x ->
-                                  "Established".equals(x.getType())
-                                      && "True".equals(x.getStatus())),
-              60,
-              TimeUnit.SECONDS);
+      established(client, crd);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
