@@ -17,13 +17,25 @@ public final class DatabaseProbe {
   /** SQL condition on pg_namespace {@code n}: schemas that hold user objects. */
   static final String USER_SCHEMAS =
       "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
-          + " AND n.nspname NOT LIKE 'pg_temp%'";
+          + " AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname <> '"
+          + OnlineVerification.SCHEMA
+          + "'";
 
   private static final Driver DRIVER = new org.postgresql.Driver();
 
   private DatabaseProbe() {}
 
   /** Opens a connection with short timeouts, so an unreachable server fails fast. */
+  /** Whether {@code sql}, given {@code value} as its one parameter, returns a row. */
+  static boolean exists(Connection c, String sql, String value) throws SQLException {
+    try (java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, value);
+      try (java.sql.ResultSet r = s.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
   public static Connection connect(PostgresUri uri) throws SQLException {
     return connect(uri, new Properties());
   }

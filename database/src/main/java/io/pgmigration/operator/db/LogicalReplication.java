@@ -211,8 +211,9 @@ public final class LogicalReplication {
 
   /**
    * Drops the subscription on the destination (without reaching for the source's slot, which may be
-   * unreachable), then the slot and the publication on the source. Either connection may be null
-   * when that server cannot be reached; call again when it can. Returns what was dropped.
+   * unreachable), then the slot and the publication on the source, and on both what the
+   * verification while Ready put there ({@link OnlineVerification#drop}). Either connection may be
+   * null when that server cannot be reached; call again when it can. Returns what was dropped.
    */
   public static List<String> drop(Connection destination, Connection source, String name)
       throws SQLException {
@@ -225,6 +226,11 @@ public final class LogicalReplication {
         s.execute("DROP SUBSCRIPTION " + name);
       }
       dropped.add("subscription " + name);
+    }
+    if (destination != null) {
+      for (String d : OnlineVerification.drop(destination)) {
+        dropped.add(d + " on the destination");
+      }
     }
     if (source != null) {
       // A fenced source starts every session read-only; DROP PUBLICATION needs a writable one.
@@ -256,6 +262,9 @@ public final class LogicalReplication {
           s.execute("DROP PUBLICATION " + name);
         }
         dropped.add("publication " + name);
+      }
+      for (String d : OnlineVerification.drop(source)) {
+        dropped.add(d + " on the source");
       }
     }
     return dropped;

@@ -26,7 +26,9 @@ public final class WriteCounters {
           + " s.n_tup_upd, s.n_tup_del, coalesce(pg_relation_filenode(s.relid)::bigint, 0)"
           + " FROM pg_stat_all_tables s"
           + " WHERE (s.schemaname NOT IN ('pg_catalog', 'information_schema')"
-          + "   AND s.schemaname !~ '^pg_(toast|temp_)')"
+          + "   AND s.schemaname !~ '^pg_(toast|temp_)' AND s.schemaname <> '"
+          + OnlineVerification.SCHEMA
+          + "')"
           + " OR s.relid IN ('pg_catalog.pg_largeobject'::regclass,"
           + "   'pg_catalog.pg_largeobject_metadata'::regclass)"
           + " ORDER BY 1";

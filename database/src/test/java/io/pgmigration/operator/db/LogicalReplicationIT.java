@@ -160,7 +160,7 @@ class LogicalReplicationIT {
   }
 
   /** The quickstart's data on the source, its schema on the destination, replication allowed. */
-  private static void prepare(PostgresServer source, PostgresServer destination, String... extra)
+  static void prepare(PostgresServer source, PostgresServer destination, String... extra)
       throws Exception {
     source.app(Files.readString(Manifests.repo().resolve("examples/quickstart/seed.sql")));
     source.app(extra);
@@ -181,7 +181,7 @@ class LogicalReplicationIT {
     assertThat(p.exitValue()).as(out).isZero();
   }
 
-  private static String conninfo(PostgresServer source) {
+  static String conninfo(PostgresServer source) {
     PostgresUri u = PostgresUri.parse(source.uri());
     return "host="
         + u.host()
