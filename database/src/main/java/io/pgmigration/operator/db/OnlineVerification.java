@@ -227,6 +227,13 @@ public final class OnlineVerification {
     }
   }
 
+  /** Whether both servers hold the bookkeeping table already ({@link #prepareSource} ran). */
+  public static boolean prepared(Connection source, Connection destination) throws SQLException {
+    String sql = "SELECT 1 WHERE to_regclass(?) IS NOT NULL";
+    return DatabaseProbe.exists(destination, sql, CHUNKS)
+        && DatabaseProbe.exists(source, sql, CHUNKS);
+  }
+
   /**
    * Makes the subscription {@code name} take in the bookkeeping table the source just published,
    * without copying it (it starts empty on both sides).

@@ -77,6 +77,7 @@ class CopyPodIT {
               PostgresUri.parse(destination.uri()),
               VerificationMode.Checksums,
               io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
+              true,
               java.time.Duration.ofMinutes(5));
       assertThat(v.mismatches).isEmpty();
       assertThat(v.tablesCompared).isEqualTo(5);

@@ -270,6 +270,7 @@ class DataCopyIT {
             uri(destination),
             VerificationMode.Checksums,
             Ownership.Preserve,
+            true,
             java.time.Duration.ofMinutes(5));
     assertThat(v.mismatches).isEmpty();
     assertThat(v.tablesCompared).isGreaterThanOrEqualTo(20);

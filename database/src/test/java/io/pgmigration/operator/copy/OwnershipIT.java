@@ -132,6 +132,7 @@ class OwnershipIT {
                       uri(destination.superuserUri()),
                       VerificationMode.Checksums,
                       Ownership.Preserve,
+                      true,
                       java.time.Duration.ofMinutes(5))
                   .mismatches)
           .isEmpty();

@@ -47,6 +47,7 @@ class CopyVerifierIT {
         PostgresUri.parse(destination.uri()),
         mode,
         io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
+        true,
         java.time.Duration.ofMinutes(5));
   }
 

@@ -127,6 +127,7 @@ class LogicalReplicationIT {
               PostgresUri.parse(destination.uri()),
               io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode.Checksums,
               io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
+              true,
               java.time.Duration.ofMinutes(5));
       assertThat(verification.mismatches).isEmpty();
       assertThat(destination.query("SELECT count FROM customer_count"))

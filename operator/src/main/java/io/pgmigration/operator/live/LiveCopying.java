@@ -62,7 +62,7 @@ record LiveCopying(
   }
 
   @Override
-  public Verification verify(PostgresMigration m) {
+  public Verification verify(PostgresMigration m, boolean tables) {
     return Sql.run(
         "verify the copy",
         () ->
@@ -71,6 +71,7 @@ record LiveCopying(
                 secrets.destination(m),
                 m.getSpec().verification,
                 m.getSpec().ownership,
+                tables,
                 statementLimit));
   }
 

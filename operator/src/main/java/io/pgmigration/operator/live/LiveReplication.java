@@ -1,13 +1,18 @@
 package io.pgmigration.operator.live;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode;
+import io.pgmigration.operator.db.ChangedRows;
+import io.pgmigration.operator.db.ChunkChecks;
 import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.db.LogicalReplication;
+import io.pgmigration.operator.db.OnlineVerification;
 import io.pgmigration.operator.db.Sequences;
 import io.pgmigration.operator.phase.port.Replication;
 import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 
 /** Logical replication between the two databases ({@link LogicalReplication}), live. */
@@ -95,5 +100,72 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
             }
           }
         });
+  }
+
+  @Override
+  public Arming armVerification(PostgresMigration m, String name) {
+    return Sql.onBoth(
+        secrets.source(m),
+        secrets.destination(m),
+        "set up the verification while Ready",
+        (src, dst) -> {
+          if (!OnlineVerification.prepared(src, dst)) {
+            try {
+              OnlineVerification.prepareDestination(dst, OnlineVerification.tables(dst));
+              OnlineVerification.prepareSource(src, name);
+            } catch (SQLException e) {
+              if ("42501".equals(e.getSQLState())) {
+                return new Arming(
+                    false,
+                    "the source's login may not create schema "
+                        + OnlineVerification.SCHEMA
+                        + " ("
+                        + e.getMessage()
+                        + "); grant it CREATE on the database to verify while Ready");
+              }
+              throw e;
+            }
+          }
+          if (ChunkChecks.armed(src, dst)) {
+            return new Arming(true, null);
+          }
+          // Repeated until the probe arrives: a restart between the steps above must not leave
+          // the subscription without the bookkeeping table.
+          OnlineVerification.refreshSubscription(dst, name);
+          return new Arming(false, null);
+        });
+  }
+
+  @Override
+  public ChunkChecks.Slice checkChunks(
+      PostgresMigration m, ChunkChecks.Cursor from, Duration budget) {
+    boolean checksums = m.getSpec().verification == VerificationMode.Checksums;
+    return Sql.on(
+        secrets.source(m),
+        "check the source's chunks",
+        src -> ChunkChecks.check(src, from, checksums, budget));
+  }
+
+  @Override
+  public ChunkChecks.Round roundResults(PostgresMigration m, int round) {
+    return Sql.on(
+        secrets.destination(m),
+        "read the destination's chunk checks",
+        dst -> ChunkChecks.results(dst, round));
+  }
+
+  @Override
+  public int recheck(PostgresMigration m, List<String> chunks) {
+    return Sql.on(secrets.source(m), "check chunks again", src -> ChunkChecks.recheck(src, chunks));
+  }
+
+  @Override
+  public ChangedRows.Result compareChanges(PostgresMigration m, long covered) {
+    boolean checksums = m.getSpec().verification == VerificationMode.Checksums;
+    return Sql.onBoth(
+        secrets.source(m),
+        secrets.destination(m),
+        "compare the rows changed since the verification while Ready",
+        (src, dst) -> ChangedRows.compare(src, dst, covered, checksums));
   }
 }

@@ -3,7 +3,7 @@ package io.pgmigration.operator.phase;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus;
-import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Promotion;
+import io.pgmigration.operator.api.v1alpha1.Promotion;
 import io.pgmigration.operator.api.v1alpha1.SecretKeyRef;
 import io.pgmigration.operator.phase.port.Ports;
 import java.util.List;

@@ -34,15 +34,27 @@ record ReadyHandler(Polling polling) implements PhaseHandler {
       return Step.waitForChange();
     }
     boolean streaming = StreamingSetup.streaming(d.status());
+    Duration next = Duration.between(d.now(), deadline);
     if (streaming) {
       StreamingSetup.observe(d, ports.replication());
+      next = shorter(next, polling.lag());
+      next = shorter(next, OnlineVerifier.advance(d, ports));
     }
-    if (d.spec().start) {
-      return start(d, ports);
+    if (!d.spec().start) {
+      StartGate.reset(d.status());
+    } else {
+      Step waiting = streaming ? StartGate.waiting(d) : null;
+      if (waiting == null) {
+        return start(d, ports);
+      }
+      // Given up: the rounds and the lag go on being kept in status all the same.
+      next = shorter(next, waiting.requeueAfter().orElse(null));
     }
-    Duration untilDeadline = Duration.between(d.now(), deadline);
-    return Step.after(
-        streaming && polling.lag().compareTo(untilDeadline) < 0 ? polling.lag() : untilDeadline);
+    return Step.after(next);
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    return b != null && b.compareTo(a) < 0 ? b : a;
   }
 
   /**

@@ -46,6 +46,7 @@ record StreamingSetup(Polling polling, Watchdog watchdog) {
     r.schemaJob =
         CopyJobBuilder.name(d.migration(), CopyJobBuilder.Kind.Schema, d.status().preparedSpecHash);
     d.status().replication = r;
+    d.status().onlineVerification = null;
     d.message(
         summary
             + ". Setting up streaming while the app keeps running: copying the schema with Job "

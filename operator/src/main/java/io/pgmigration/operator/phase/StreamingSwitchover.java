@@ -16,8 +16,10 @@ import java.util.List;
  * Migrating for the Streaming method: the data is already on the destination, and the app is
  * stopped and the source fenced. The switch-over takes the source's WAL position (every write the
  * app made is before it), waits until the destination has confirmed everything up to there, sets
- * the sequences and refreshes the materialized views, and drops the replication: a slot must not
- * outlive the migration. Verification then compares everything, as for a Snapshot copy.
+ * the sequences and refreshes the materialized views, compares the rows changed since the last
+ * round of the verification while Ready ({@link ChangesSinceRound}), and drops the replication: a
+ * slot must not outlive the migration. Verification then compares the rest (every table too when
+ * there was no such round), as for a Snapshot copy.
  *
  * <p>Waiting ends in a rollback when the destination reports errors applying the last changes, or
  * after {@link #CATCH_UP_TIMEOUT}: the app must not stay down while the replica cannot catch up.
@@ -47,6 +49,14 @@ record StreamingSwitchover(Polling polling) {
     // Caught up; a slot already gone means an earlier pass got this far, and verification has
     // the last word on whether anything is missing.
     String completed = replication.completeReplica(d.migration());
+    String changed = ChangesSinceRound.compare(d, replication);
+    if (changed == null) {
+      return d.rollBack(
+          Phase.Failed,
+          RollbackCause.VerificationMismatch,
+          "The rows changed since the verification while Ready differ: "
+              + ChangesSinceRound.mismatches(d));
+    }
     List<String> dropped = replication.dropReplication(d.migration(), r.name);
     r.stage = ReplicationStage.Dropped;
     r.droppedAt = d.timestamp();
@@ -64,7 +74,12 @@ record StreamingSwitchover(Polling polling) {
             + (dropped.isEmpty() ? "" : "; dropped the " + String.join(", ", dropped))
             + ".";
     d.condition(Conditions.Type.COPIED, true, Conditions.Reason.CAUGHT_UP, caughtUp);
-    d.moveTo(Phase.Verifying, caughtUp + " Comparing every table and sequence.");
+    d.moveTo(
+        Phase.Verifying,
+        caughtUp
+            + (changed.isEmpty()
+                ? " Comparing every table and sequence."
+                : " " + changed + " Comparing the sequences and the schema."));
     return Step.now();
   }
 

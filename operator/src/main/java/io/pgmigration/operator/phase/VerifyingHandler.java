@@ -15,11 +15,17 @@ final class VerifyingHandler implements PhaseHandler {
   @Override
   public Step handle(StatusDraft d, Ports ports) {
     CancelRefusal.check(d, ports.notices());
-    Verification v = ports.copying().verify(d.migration());
+    boolean verifiedWhileReady = ChangesSinceRound.done(d.status().onlineVerification);
+    Verification v = ports.copying().verify(d.migration(), !verifiedWhileReady);
     d.status().verification = v;
+    if (verifiedWhileReady) {
+      v.tablesCompared = d.status().onlineVerification.verifiedTables;
+    }
     String compared =
-        v.tablesCompared
-            + " tables, "
+        (verifiedWhileReady
+                ? d.status().onlineVerification.verifiedTables
+                    + " tables (while Ready, and their rows changed since), "
+                : v.tablesCompared + " tables, ")
             + v.sequencesCompared
             + " sequences"
             + (v.schemaObjectsCompared == null

@@ -52,8 +52,12 @@ final class ScriptedCopying implements Copying {
     jobs.remove(name);
   }
 
+  /** Whether the last verification compared the tables. */
+  Boolean tablesVerified;
+
   @Override
-  public Verification verify(PostgresMigration migration) {
+  public Verification verify(PostgresMigration migration, boolean tables) {
+    tablesVerified = tables;
     if (verifyFailure != null) {
       throw verifyFailure;
     }

@@ -1,7 +1,11 @@
 package io.pgmigration.operator.phase;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.db.ChangedRows;
+import io.pgmigration.operator.db.ChunkChecks;
 import io.pgmigration.operator.phase.port.Replication;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A replication that exists or not, in the state the test sets. */
@@ -15,6 +19,17 @@ final class ScriptedReplication implements Replication {
   String sourcePosition = "0/3000148";
   Long behind = 0L;
   int replicasCompleted;
+
+  /** The verification while Ready: unavailable unless a test arms it. */
+  Arming arming = new Arming(false, "not scripted");
+
+  int chunksPerRound = 4;
+  int applied = Integer.MAX_VALUE;
+  long covered = 42;
+  List<ChunkChecks.Difference> differences = new ArrayList<>();
+  final List<List<String>> rechecks = new ArrayList<>();
+  ChangedRows.Result changes = new ChangedRows.Result(2, 15, 1, List.of());
+  Long comparedSince;
 
   @Override
   public void startReplication(PostgresMigration migration, String name) {
@@ -51,5 +66,37 @@ final class ScriptedReplication implements Replication {
     replicating = false;
     replicationDrops++;
     return dropped;
+  }
+
+  @Override
+  public Arming armVerification(PostgresMigration migration, String name) {
+    return arming;
+  }
+
+  @Override
+  public ChunkChecks.Slice checkChunks(
+      PostgresMigration migration, ChunkChecks.Cursor from, Duration budget) {
+    return new ChunkChecks.Slice(
+        new ChunkChecks.Cursor(from.round(), null, null, 0, from.checked() + chunksPerRound),
+        true,
+        null,
+        2);
+  }
+
+  @Override
+  public ChunkChecks.Round roundResults(PostgresMigration migration, int round) {
+    return new ChunkChecks.Round(Math.min(applied, chunksPerRound), covered, differences);
+  }
+
+  @Override
+  public int recheck(PostgresMigration migration, List<String> chunks) {
+    rechecks.add(chunks);
+    return chunks.size();
+  }
+
+  @Override
+  public ChangedRows.Result compareChanges(PostgresMigration migration, long covered) {
+    comparedSince = covered;
+    return changes;
   }
 }

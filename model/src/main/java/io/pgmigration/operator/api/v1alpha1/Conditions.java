@@ -23,6 +23,9 @@ public final class Conditions {
     /** Whether the source is shown to be unwritten since the fence closed, before the swap. */
     public static final String FENCE_HELD = "FenceHeld";
 
+    /** Streaming: what the verification while Ready found in its last complete round. */
+    public static final String VERIFIED_WHILE_READY = "VerifiedWhileReady";
+
     private Type() {}
   }
 
@@ -58,6 +61,14 @@ public final class Conditions {
     public static final String NOT_PROVEN = "NotProven";
     public static final String CREATING_DESTINATION = "CreatingDestination";
     public static final String DESTINATION_FAILED = "DestinationNotReady";
+    public static final String ROUND_UNDER_WAY = "RoundUnderWay";
+    public static final String NO_DIFFERENCES = "NoDifferences";
+    public static final String DIFFERENCES = "Differences";
+    public static final String UNAVAILABLE = "Unavailable";
+    public static final String WAITING_FOR_LAG = "WaitingForLag";
+    public static final String WAITING_FOR_VERIFICATION = "WaitingForVerification";
+    public static final String BLOCKED_BY_DIFFERENCES = "BlockedByDifferences";
+    public static final String START_TIMED_OUT = "StartTimedOut";
 
     private Reason() {}
   }

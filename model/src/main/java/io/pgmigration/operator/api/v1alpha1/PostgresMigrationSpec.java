@@ -109,6 +109,11 @@ public class PostgresMigrationSpec {
   @JsonPropertyDescription("How the copy Job runs.")
   public CopySpec copy = new CopySpec();
 
+  @JsonPropertyDescription(
+      "Streaming: when start may stop the app (the lag limits) and how fresh the verification done"
+          + " while Ready must be.")
+  public StreamingSpec streaming = new StreamingSpec();
+
   @Default("false")
   @JsonPropertyDescription("Cancel the migration. Honoured only before it starts (Migrating).")
   public boolean cancel = false;

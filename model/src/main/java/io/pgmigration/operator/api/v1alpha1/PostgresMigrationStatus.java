@@ -3,8 +3,11 @@ package io.pgmigration.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the operator observed. Never holds a credential, a URI or a password. Everything needed to
@@ -81,6 +84,9 @@ public class PostgresMigrationStatus {
       "Streaming: the logical replication this migration set up, until it is dropped again.")
   public Replication replication;
 
+  @JsonPropertyDescription("Streaming: the verification while Ready, and at the switch-over.")
+  public OnlineVerificationStatus onlineVerification;
+
   @JsonPropertyDescription(
       "Notifications, the latest last (at most 20): each with the id every channel receives, so"
           + " a receiver can drop a retry's duplicate, and whether it was delivered.")
@@ -95,12 +101,11 @@ public class PostgresMigrationStatus {
    * How long the app has been down at {@code now}, while it is; empty before maintenance began and
    * once the app is back.
    */
-  public java.util.Optional<java.time.Duration> appDownFor(java.time.Instant now) {
+  public Optional<Duration> appDownFor(Instant now) {
     if (downtime == null || downtime.startedAt == null || downtime.endedAt != null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(
-        java.time.Duration.between(java.time.Instant.parse(downtime.startedAt), now));
+    return Optional.of(Duration.between(Instant.parse(downtime.startedAt), now));
   }
 
   /**
@@ -310,6 +315,12 @@ public class PostgresMigrationStatus {
         "Errors the destination had reported applying changes when the switch-over began.")
     public Long applyErrorsBefore;
 
+    @JsonPropertyDescription("When start began to wait for the lag and the verification.")
+    public String startRequestedAt;
+
+    @JsonPropertyDescription("When start gave up waiting; nothing was touched.")
+    public String startGaveUpAt;
+
     @JsonPropertyDescription("When the replication was dropped (RFC 3339).")
     public String droppedAt;
 
@@ -332,14 +343,5 @@ public class PostgresMigrationStatus {
     Vacuuming,
     Streaming,
     Dropped
-  }
-
-  /** Outcome of promotion. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class Promotion {
-    @JsonPropertyDescription("The key of the app's Secret that now holds the previous URL.")
-    public String aliasKey;
-
-    public String promotedAt;
   }
 }

@@ -20,8 +20,12 @@ public interface Copying {
   /** Deletes the Job {@code name} and its pods, if they exist. */
   void deleteCopyJob(PostgresMigration migration, String name);
 
-  /** Compares every table and sequence of source and destination. */
-  Verification verify(PostgresMigration migration);
+  /**
+   * Compares every sequence, the large objects and the schema of source and destination, and every
+   * table when {@code tables} (a Streaming switch-over that has compared the rows changed since the
+   * verification while Ready leaves them out).
+   */
+  Verification verify(PostgresMigration migration, boolean tables);
 
   /**
    * A copy Job's state, and a detail worth telling (why it failed, why it cannot start).

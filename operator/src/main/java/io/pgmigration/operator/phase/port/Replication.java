@@ -1,6 +1,9 @@
 package io.pgmigration.operator.phase.port;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.db.ChangedRows;
+import io.pgmigration.operator.db.ChunkChecks;
+import java.time.Duration;
 import java.util.List;
 
 /** The Streaming method's logical replication between the source and the destination. */
@@ -38,6 +41,36 @@ public interface Replication {
    * @return what was dropped, e.g. "slot pgmo_…"
    */
   List<String> dropReplication(PostgresMigration migration, String name);
+
+  /**
+   * Sets up the verification while Ready on both servers for the replication {@code name}, once,
+   * and tells whether the destination applies the bookkeeping table yet.
+   */
+  Arming armVerification(PostgresMigration migration, String name);
+
+  /** Checks the source's chunks from {@code from} on, for about {@code budget}. */
+  ChunkChecks.Slice checkChunks(
+      PostgresMigration migration, ChunkChecks.Cursor from, Duration budget);
+
+  /** What the destination has applied of round {@code round}, and where it differs. */
+  ChunkChecks.Round roundResults(PostgresMigration migration, int round);
+
+  /** Checks the chunks {@code chunks} ("table#chunk") again; returns how many were. */
+  int recheck(PostgresMigration migration, List<String> chunks);
+
+  /**
+   * Compares the rows changed on the destination after change-log position {@code covered}, with
+   * the source fenced and the destination caught up.
+   */
+  ChangedRows.Result compareChanges(PostgresMigration migration, long covered);
+
+  /**
+   * Whether the verification while Ready can begin.
+   *
+   * @param armed the destination applies the bookkeeping table: a round may begin
+   * @param unavailable why it cannot be set up at all (null when it can)
+   */
+  record Arming(boolean armed, String unavailable) {}
 
   /**
    * The replication as the destination and source see it.

@@ -1,0 +1,223 @@
+package io.pgmigration.operator.phase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgmigration.operator.api.v1alpha1.Conditions;
+import io.pgmigration.operator.api.v1alpha1.OnlineVerificationStatus.OnlineVerificationState;
+import io.pgmigration.operator.api.v1alpha1.Phase;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification.Mismatch;
+import io.pgmigration.operator.db.ChangedRows;
+import io.pgmigration.operator.db.ChunkChecks;
+import io.pgmigration.operator.phase.port.Copying.CopyJob;
+import io.pgmigration.operator.phase.port.Replication;
+import io.pgmigration.operator.testing.Manifests;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Streaming migration's verification while Ready and the gate at start, with the servers
+ * scripted: rounds kept in status, differences rechecked then blocking start by table, the lag
+ * holding back the stop of the app until it falls or the wait gives up, and a switch-over that
+ * compares only the rows changed since the round.
+ */
+class StreamingStartGateTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private final PhaseMachine machine = new PhaseMachine();
+  private final ScriptedWorld ctx = new ScriptedWorld(T0);
+
+  private PhaseMachine.Result step(PostgresMigration m) {
+    PhaseMachine.Result r = machine.next(m, ctx.ports());
+    m.setStatus(r.status());
+    return r;
+  }
+
+  private void stepUntil(PostgresMigration m, Phase phase, int max) {
+    for (int i = 0; i < max && (m.getStatus() == null || m.getStatus().phase != phase); i++) {
+      step(m);
+    }
+    assertThat(m.getStatus().phase).isEqualTo(phase);
+  }
+
+  /** A Streaming migration whose replication streams, Ready, its verification armed. */
+  private PostgresMigration ready() {
+    ctx.replication.arming = new Replication.Arming(true, null);
+    PostgresMigration m = Manifests.quickstartMigration();
+    m.getMetadata().setNamespace("ns");
+    m.getMetadata().setUid("0b6e2c1a-7d3f-4c55-9a51-9f3e2b8d7c10");
+    m.getMetadata().setGeneration(1L);
+    m.getSpec().method = Method.Streaming;
+    step(m); // Preparing
+    step(m); // checks pass: the setup begins
+    step(m); // the schema Job is created
+    ctx.copying.jobs.put(m.getStatus().replication.schemaJob, CopyJob.State.Succeeded);
+    step(m); // Subscribing
+    step(m); // Syncing: every table streams
+    step(m); // the vacuum Job is created
+    ctx.copying.jobs.put(vacuum(m), CopyJob.State.Succeeded);
+    stepUntil(m, Phase.Ready, 2);
+    step(m); // armed: round 1 begins
+    step(m); // its chunks are checked
+    step(m); // and compared
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Ready);
+    return m;
+  }
+
+  private static String vacuum(PostgresMigration m) {
+    return m.getStatus().replication.vacuumJob;
+  }
+
+  @Test
+  void aRoundIsKeptInStatusAndRepeatedOnceHalfItsMaximumAgeHasPassed() {
+    PostgresMigration m = ready();
+    var v = m.getStatus().onlineVerification;
+    assertThat(v.state).isEqualTo(OnlineVerificationState.Verified);
+    assertThat(v.verifiedRound).isEqualTo(1);
+    assertThat(v.verifiedChunks).isEqualTo(4);
+    assertThat(v.verifiedTables).isEqualTo(2);
+    assertThat(v.coveredChange).isEqualTo(42);
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.VERIFIED_WHILE_READY))
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getMessage())
+                  .contains("No differences in round 1: 2 tables in 4 chunks");
+            });
+
+    ctx.now = ctx.now.plus(Duration.ofMinutes(7));
+    step(m);
+    assertThat(m.getStatus().onlineVerification.round).as("not yet").isEqualTo(1);
+    ctx.now = ctx.now.plus(Duration.ofSeconds(31));
+    step(m);
+    assertThat(m.getStatus().onlineVerification.round).isEqualTo(2);
+    assertThat(m.getStatus().onlineVerification.state).isEqualTo(OnlineVerificationState.Checking);
+    step(m);
+    step(m);
+    assertThat(m.getStatus().onlineVerification.verifiedRound).isEqualTo(2);
+  }
+
+  @Test
+  void aDifferenceIsCheckedAgainThenBlocksStartByTableUntilARoundIsClean() {
+    PostgresMigration m = ready();
+    ctx.now = ctx.now.plus(Duration.ofMinutes(8));
+    ChunkChecks.Difference once =
+        new ChunkChecks.Difference("public.customers", 0, 1, null, List.of("10001"), 5, 5L);
+    ctx.replication.differences = List.of(once);
+    step(m); // round 2 begins
+    step(m); // its chunks are checked
+    step(m); // one differs: checked again
+    assertThat(ctx.replication.rechecks).containsExactly(List.of("public.customers#0"));
+    assertThat(m.getStatus().onlineVerification.state).isEqualTo(OnlineVerificationState.Comparing);
+    step(m);
+    assertThat(ctx.replication.rechecks).as("the recheck is not applied yet").hasSize(1);
+    ctx.replication.differences =
+        List.of(
+            new ChunkChecks.Difference("public.customers", 0, 2, null, List.of("10001"), 5, 5L));
+    step(m);
+    var v = m.getStatus().onlineVerification;
+    assertThat(v.state).isEqualTo(OnlineVerificationState.Differences);
+    assertThat(v.differences)
+        .extracting(x -> x.table + ": " + x.detail)
+        .containsExactly(
+            "public.customers: checksum of the rows differs (chunk 0: keys from the first up to"
+                + " [10001])");
+
+    m.getSpec().start = true;
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Ready);
+    assertThat(ctx.maintenance.fenced).isFalse();
+    assertThat(m.getStatus().message)
+        .startsWith("Start is refused for now: the verification while Ready found differences")
+        .contains("public.customers: checksum of the rows differs");
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.READY).getReason())
+        .isEqualTo(Conditions.Reason.BLOCKED_BY_DIFFERENCES);
+
+    // The row is put right by hand; the next round finds nothing and start goes on.
+    ctx.replication.differences = List.of();
+    ctx.now = ctx.now.plus(Duration.ofMinutes(8));
+    stepUntil(m, Phase.MaintenanceOn, 4);
+  }
+
+  @Test
+  void aLagAboveTheLimitsHoldsTheAppUpUntilItFallsAndTheWaitGivesUpAfterItsTimeout() {
+    PostgresMigration m = ready();
+    ctx.replication.state = new Replication.State(3, 3, 0, true, 50_000_000, 12, 60_000_000);
+    m.getSpec().start = true;
+    PhaseMachine.Result r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.Ready);
+    assertThat(ctx.maintenance.recordedBeforeStop).isEmpty();
+    assertThat(r.status().message)
+        .startsWith(
+            "Start is waiting before it stops the app: the destination is 50000000 bytes (12 s) behind")
+        .contains("at most 1048576 bytes and 1 s behind");
+    assertThat(ConditionWriter.find(r.status(), Conditions.Type.READY).getReason())
+        .isEqualTo(Conditions.Reason.WAITING_FOR_LAG);
+    assertThat(r.step().requeueAfter()).contains(StartGate.POLL);
+
+    ctx.now = ctx.now.plus(Duration.ofMinutes(30));
+    r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.Ready);
+    assertThat(r.status().replication.startGaveUpAt).isNotNull();
+    assertThat(r.status().message)
+        .startsWith("Start waited 30m (spec.streaming.startTimeout) and gave up")
+        .contains("Nothing was touched");
+    assertThat(ConditionWriter.find(r.status(), Conditions.Type.READY).getReason())
+        .isEqualTo(Conditions.Reason.START_TIMED_OUT);
+
+    ctx.replication.state = new Replication.State(3, 3, 0, true, 120, 0, 16_777_216);
+    step(m);
+    assertThat(m.getStatus().phase)
+        .as("stays given up until start is set again")
+        .isEqualTo(Phase.Ready);
+    m.getSpec().start = false;
+    step(m);
+    assertThat(m.getStatus().replication.startRequestedAt).isNull();
+    m.getSpec().start = true;
+    stepUntil(m, Phase.MaintenanceOn, 2);
+  }
+
+  @Test
+  void theSwitchOverComparesOnlyTheRowsChangedSinceTheRound() {
+    PostgresMigration m = ready();
+    m.getSpec().start = true;
+    stepUntil(m, Phase.Verifying, 10);
+    assertThat(ctx.replication.comparedSince).isEqualTo(42);
+    var s = m.getStatus().onlineVerification.switchover;
+    assertThat(s.rows).isEqualTo(15);
+    assertThat(s.tables).isEqualTo(2);
+    assertThat(m.getStatus().message).contains("since then 15 changed row(s) in 2 table(s)");
+    stepUntil(m, Phase.Migrated, 2);
+    assertThat(ctx.copying.tablesVerified).as("Verifying reads no table whole").isFalse();
+    assertThat(m.getStatus().verification.tablesCompared).isEqualTo(2);
+  }
+
+  @Test
+  void aChangedRowThatDiffersAtTheSwitchOverRollsBack() {
+    PostgresMigration m = ready();
+    Mismatch mismatch = new Mismatch();
+    mismatch.table = "public.orders";
+    mismatch.detail = "checksum of the rows differs, among 3 changed row(s)";
+    ctx.replication.changes = new ChangedRows.Result(1, 3, 0, List.of(mismatch));
+    m.getSpec().start = true;
+    stepUntil(m, Phase.Failed, 20);
+    assertThat(m.getStatus().message).contains("public.orders: checksum of the rows differs");
+    assertThat(ctx.maintenance.fenced).isFalse();
+  }
+
+  @Test
+  void withoutTheRightToCreateItsSchemaTheSwitchOverComparesEveryTable() {
+    PostgresMigration m = ready();
+    ctx.replication.arming = new Replication.Arming(false, "no CREATE");
+    m.getStatus().onlineVerification = null;
+    step(m);
+    assertThat(m.getStatus().onlineVerification.state)
+        .isEqualTo(OnlineVerificationState.Unavailable);
+    m.getSpec().start = true;
+    stepUntil(m, Phase.Migrated, 12);
+    assertThat(ctx.replication.comparedSince).isNull();
+    assertThat(ctx.copying.tablesVerified).isTrue();
+  }
+}
