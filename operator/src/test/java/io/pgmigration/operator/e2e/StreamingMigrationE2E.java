@@ -107,8 +107,17 @@ class StreamingMigrationE2E {
   @Test
   void aSwitchOverThatCannotCatchUpRollsBackAndLeavesNoSlot() throws Exception {
     try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-stream-fails", x -> {})) {
-      q.applyMigration(m -> m.getSpec().method = Method.Streaming);
+      // The gate lets start go on whatever the lag, and the one round is not repeated: the rows
+      // below are written after it, so that only the switch-over can meet them.
+      q.applyMigration(
+          m -> {
+            m.getSpec().method = Method.Streaming;
+            m.getSpec().streaming.maxLagBytes = 1L << 40;
+            m.getSpec().streaming.maxLagSeconds = 86_400;
+            m.getSpec().streaming.verificationMaxAge = "2h";
+          });
       q.awaitPhase(Phase.Ready, PREPARE);
+      awaitVerified(q);
       Map<String, String> before = q.appState();
       String sourceUrl = q.secretValue(APP_SECRET, "DATABASE_URL");
       // For every writer, the rows it will write next, already on the destination.
@@ -139,6 +148,101 @@ class StreamingMigrationE2E {
     }
   }
 
+  /**
+   * A row changed by hand on the destination while Ready is found by the verification while Ready,
+   * checked again and reported by table; start is refused with that table named, the app keeps
+   * running on the source, and a cancel leaves nothing of the verification on either server.
+   */
+  @Test
+  void aRowChangedByHandOnTheDestinationIsFoundWhileReadyAndBlocksStart() throws Exception {
+    try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-stream-hand", x -> {})) {
+      q.applyMigration(
+          m -> {
+            m.getSpec().method = Method.Streaming;
+            m.getSpec().streaming.verificationMaxAge = "20s";
+          });
+      q.awaitPhase(Phase.Ready, PREPARE);
+      awaitVerified(q);
+      Map<String, String> before = q.appState();
+      q.execute(
+          DESTINATION,
+          "UPDATE app_writes SET n = n + 1000000 WHERE id = (SELECT min(id) FROM app_writes)");
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .untilAsserted(
+              () ->
+                  assertThat(q.migration().getStatus().onlineVerification.differences)
+                      .extracting(d -> d.table)
+                      .containsExactly("public.app_writes"));
+
+      q.patchSpec("{\"start\":true}");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(q.migration().getStatus().message)
+                      .startsWith("Start is refused for now")
+                      .contains("public.app_writes: checksum of the rows differs"));
+      Thread.sleep(5_000);
+      PostgresMigration refused = q.migration();
+      assertThat(refused.getStatus().phase).isEqualTo(Phase.Ready);
+      assertThat(refused.getStatus().downtime).isNull();
+      assertThat(q.appState()).isEqualTo(before);
+      assertThat(q.query(SOURCE, "SHOW default_transaction_read_only")).containsExactly("off");
+
+      q.patchSpec("{\"cancel\":true}");
+      q.awaitPhase(Phase.Cancelled, Duration.ofSeconds(60));
+      assertNothingLeft(q);
+    }
+  }
+
+  /**
+   * A destination more than the gate's 1 MiB behind holds the app up after start: the app is
+   * stopped only once the destination has caught up again.
+   */
+  @Test
+  void aLagAboveTheGateDelaysTheStopOfTheApp() throws Exception {
+    try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-stream-lag", x -> {})) {
+      q.applyMigration(m -> m.getSpec().method = Method.Streaming);
+      PostgresMigration ready = q.awaitPhase(Phase.Ready, PREPARE);
+      awaitVerified(q);
+      String name = ready.getStatus().replication.name;
+      Map<String, String> before = q.appState();
+      q.execute(DESTINATION, "ALTER SUBSCRIPTION " + name + " DISABLE");
+      q.execute(SOURCE, "SELECT pg_logical_emit_message(false, 'pad', repeat('x', 3000000))");
+
+      q.patchSpec("{\"start\":true}");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(q.migration().getStatus().message)
+                      .startsWith("Start is waiting before it stops the app: the destination is")
+                      .contains("at most 1048576 bytes"));
+      Thread.sleep(10_000);
+      PostgresMigration waiting = q.migration();
+      assertThat(waiting.getStatus().phase).isEqualTo(Phase.Ready);
+      assertThat(waiting.getStatus().downtime).isNull();
+      assertThat(q.appState()).isEqualTo(before);
+
+      java.time.Instant enabled = java.time.Instant.now();
+      q.execute(DESTINATION, "ALTER SUBSCRIPTION " + name + " ENABLE");
+      PostgresMigration done = q.awaitPhase(Phase.Completed, RUN);
+      assertThat(java.time.Instant.parse(done.getStatus().downtime.startedAt))
+          .isAfterOrEqualTo(enabled.minusSeconds(1));
+      assertThat(done.getStatus().downtime.seconds).isLessThan(5);
+      assertThat(done.getStatus().onlineVerification.switchover).isNotNull();
+      assertNothingLeft(q);
+    }
+  }
+
+  private static void awaitVerified(QuickstartInstance q) {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> assertThat(q.migration().getStatus().onlineVerification.verifiedAt).isNotNull());
+  }
+
   @Test
   void aCancelledStreamingMigrationLeavesNoSlot() throws Exception {
     try (QuickstartInstance q = QuickstartInstance.create(client, "e2e-stream-cancel", x -> {})) {
@@ -159,8 +263,17 @@ class StreamingMigrationE2E {
     return q.query(SOURCE, "SELECT slot_name FROM pg_replication_slots");
   }
 
-  /** No slot or publication on the source, no subscription on the destination. */
+  /**
+   * No slot or publication on the source, no subscription on the destination, nothing of the
+   * verification while Ready on either.
+   */
   private static void assertNothingLeft(QuickstartInstance q) throws Exception {
+    for (String side : List.of(SOURCE, DESTINATION)) {
+      assertThat(q.query(side, "SELECT nspname FROM pg_namespace WHERE nspname = 'pgmo_verify'"))
+          .isEmpty();
+      assertThat(q.query(side, "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'pgmo%'"))
+          .isEmpty();
+    }
     assertThat(slots(q)).isEmpty();
     assertThat(q.query(SOURCE, "SELECT pubname FROM pg_publication")).isEmpty();
     assertThat(q.query(DESTINATION, "SELECT subname FROM pg_subscription")).isEmpty();
