@@ -126,6 +126,10 @@ bench: deps build ## Copy benchmark: pg_dump|pg_restore, -j, pgcopydb, our engin
 bench-streaming: cluster-up install-local ## Streaming downtime under a pgbench write load on the local cluster (SCALE=100)
 	@bench/streaming.sh
 
+.PHONY: bench-operator-scale
+bench-operator-scale: cluster-up install-local ## The operator with N=1000 migrations: its RSS, the time until each has a status, reconciles per second
+	@bench/operator-scale.sh
+
 ##@ Local cluster
 
 .PHONY: cluster-up

@@ -7,7 +7,8 @@
 #      through the app's DATABASE_URL, with the app's label, so maintenance stops it and promotion
 #      brings it back on the destination;
 #   3. a Streaming migration (VERIFICATION=RowCounts by default, or Checksums): the initial copy
-#      while pgbench writes, LOAD seconds of streaming while Ready, then start, then Completed.
+#      while pgbench writes, the first round of the verification while Ready, LOAD seconds of
+#      streaming while Ready, then start, then Completed.
 #
 # Prints the migration's downtime (maintenance on -> off, from its status), how long each phase of
 # it took (from the operator's log), the initial copy's time and pgbench's rate, and checks that every
@@ -70,7 +71,11 @@ start=$SECONDS
 kubectl -n "$NS" wait pgm "$NAME" --for=jsonpath='{.status.phase}'=Ready --timeout=3600s >/dev/null \
   || { kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.message}'; echo; exit 1; }
 initial=$((SECONDS - start))
-log "Ready after ${initial}s of initial copy; streaming for ${LOAD}s under the load"
+log "Ready after ${initial}s of initial copy; waiting for the first round of the verification while Ready"
+kubectl -n "$NS" wait pgm "$NAME" --for=jsonpath='{.status.onlineVerification.state}'=Verified --timeout=3600s >/dev/null \
+  || { kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.onlineVerification}'; echo; exit 1; }
+round=$(kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.onlineVerification.verifiedSeconds}s ({.status.onlineVerification.verifiedChunks} chunks)')
+log "verified while Ready in $round; streaming for ${LOAD}s under the load"
 sleep "$LOAD"
 lag=$(kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.progress.lagBytes} bytes, {.status.progress.lagSeconds}s')
 tps=$(kubectl -n "$NS" logs deployment/pgbench --tail=3 | sed -n 's/.* \([0-9.]*\) tps.*/\1/p' | tail -1)
@@ -79,6 +84,7 @@ log "starting the migration (lag $lag, pgbench at $tps tps)"
 start_and_complete "$NS" "$NAME"
 
 downtime=$(kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.downtime.seconds}')
+changed=$(kubectl -n "$NS" get pgm "$NAME" -o jsonpath='{.status.onlineVerification.switchover.roundAgeSeconds}s old, then {.status.onlineVerification.switchover.rows} changed rows')
 phases=$(phase_log "$NS" "$NAME")
 
 # Every row pgbench committed on the source (frozen since the fence) is on the destination; the
@@ -91,4 +97,4 @@ slots=$(psql_on "$SOURCE" "SELECT count(*) FROM pg_replication_slots")
 log "all $src_rows pgbench_history rows of the source are on the destination; no slot is left"
 
 echo
-echo "| $size | $VERIFICATION | ${initial}s | $tps | $lag | ${downtime}s ($(took "$phases" MaintenanceOn Completed)s) | $(took "$phases" MaintenanceOn Migrating)s | $(took "$phases" Migrating Verifying)s | $(took "$phases" Verifying Migrated)s | $(took "$phases" Promoting Completed)s |"
+echo "| $size | $VERIFICATION | ${initial}s | $round | $tps | $lag | $changed | ${downtime}s ($(took "$phases" MaintenanceOn Completed)s) | $(took "$phases" MaintenanceOn Migrating)s | $(took "$phases" Migrating Verifying)s | $(took "$phases" Verifying Migrated)s | $(took "$phases" Promoting Completed)s |"
