@@ -170,7 +170,8 @@ record StreamingSetup(Polling polling, Watchdog watchdog) {
               + (vacuum.detail() == null ? "the Job disappeared" : vacuum.detail())
               + "); the switch-over's verification may take longer.");
     }
-    return d.spec().start ? Step.now() : Step.after(polling.lag());
+    // Ready at once: its handler arms the verification while Ready without waiting for a poll.
+    return Step.now();
   }
 
   /** Ready: keeps the lag in status, and says so in the message. */

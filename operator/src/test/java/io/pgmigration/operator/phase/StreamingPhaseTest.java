@@ -126,6 +126,11 @@ class StreamingPhaseTest {
     assertThat(r.status().progress.lagBytes).isEqualTo(2048);
     assertThat(r.status().progress.display).isEqualTo("lag 1s");
     assertThat(r.status().message).contains("Set spec.start to true", "2048 bytes (1s) behind");
+    assertThat(r.step().requeueAfter())
+        .as("Ready's handler runs at once, to begin the verification while Ready")
+        .contains(Duration.ZERO);
+    r = step(m);
+    assertThat(r.status().phase).isEqualTo(Phase.Ready);
     assertThat(r.step().requeueAfter()).contains(Polling.DEFAULT.lag());
   }
 

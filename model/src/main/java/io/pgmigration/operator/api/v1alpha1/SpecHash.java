@@ -8,7 +8,8 @@ import java.util.HexFormat;
 
 /**
  * A short hash of what the checks depend on: the spec without its gates. Setting start, promote,
- * cancel or destroySource does not make a prepared migration prepare again; anything else does.
+ * cancel or destroySource, or changing spec.streaming (the start gate's limits), does not make a
+ * prepared migration prepare again; anything else does.
  */
 public final class SpecHash {
   private SpecHash() {}
@@ -21,6 +22,9 @@ public final class SpecHash {
     copy.promote = false;
     copy.cancel = false;
     copy.destroySource = null;
+    // When start may stop the app: the checks do not depend on it, and tuning it while start
+    // waits must not set the replication up again.
+    copy.streaming = null;
     return sha256(Serialization.asJson(copy)).substring(0, 16);
   }
 

@@ -33,6 +33,17 @@ class SpecHashTest {
   }
 
   @Test
+  void theStartGatesLimitsDoNotChangeTheHashWhichIsTheSameAsBeforeTheyExisted() {
+    PostgresMigrationSpec s = spec();
+    // The hash of this spec before spec.streaming existed: an operator upgraded while migrations
+    // are Ready must not prepare them again.
+    assertThat(SpecHash.of(s)).isEqualTo("486c4f66b5372f22");
+    s.streaming.maxLagBytes = 1;
+    s.streaming.verificationMaxAge = "1h";
+    assertThat(SpecHash.of(s)).isEqualTo("486c4f66b5372f22");
+  }
+
+  @Test
   void everythingElseDoes() {
     PostgresMigrationSpec s = spec();
     String before = SpecHash.of(s);
