@@ -24,16 +24,20 @@ public final class ChunkChecks {
   /** How long a chunk waits for its table's lock before the slice ends, to be tried again. */
   static final String LOCK_TIMEOUT = "100ms";
 
-  private static final String UPSERT =
+  /**
+   * A chunk's row is deleted and inserted again rather than updated: logical replication skips,
+   * without a word, an update of a row the destination does not have (one written before the
+   * subscription took in the table), while an insert always arrives.
+   */
+  private static final String DELETE =
+      "DELETE FROM " + OnlineVerification.CHUNKS + " WHERE tbl = ? AND chunk = ?";
+
+  private static final String INSERT =
       "INSERT INTO "
           + OnlineVerification.CHUNKS
           + " (tbl, chunk, round, attempt, keys, lo, hi, checksums, src_rows, src_hash, checked_at)"
-          + " SELECT ?, ?, ?, 1, ?, ?, ?, ?, s.n, s.h, clock_timestamp()"
-          + " FROM pgmo_verify.summary(?::regclass, ?, ?, ?, ?) s"
-          + " ON CONFLICT (tbl, chunk) DO UPDATE SET round = EXCLUDED.round, attempt = 1,"
-          + " keys = EXCLUDED.keys, lo = EXCLUDED.lo, hi = EXCLUDED.hi,"
-          + " checksums = EXCLUDED.checksums, src_rows = EXCLUDED.src_rows,"
-          + " src_hash = EXCLUDED.src_hash, checked_at = EXCLUDED.checked_at";
+          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, s.n, s.h, clock_timestamp()"
+          + " FROM pgmo_verify.summary(?::regclass, ?, ?, ?, ?) s";
 
   private ChunkChecks() {}
 
@@ -147,27 +151,10 @@ public final class ChunkChecks {
       boolean checksums)
       throws SQLException {
     source.setAutoCommit(false);
-    try (Statement s = source.createStatement();
-        PreparedStatement upsert = source.prepareStatement(UPSERT)) {
+    try (Statement s = source.createStatement()) {
       s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
       s.execute("LOCK TABLE ONLY " + t.table() + " IN SHARE MODE");
-      Array keys = source.createArrayOf("text", t.keys().toArray());
-      Array from = lo == null ? null : source.createArrayOf("text", lo.toArray());
-      Array to = hi == null ? null : source.createArrayOf("text", hi.toArray());
-      int p = 1;
-      upsert.setString(p++, t.table());
-      upsert.setInt(p++, chunk);
-      upsert.setInt(p++, round);
-      upsert.setArray(p++, keys);
-      upsert.setArray(p++, from);
-      upsert.setArray(p++, to);
-      upsert.setBoolean(p++, checksums);
-      upsert.setString(p++, t.table());
-      upsert.setArray(p++, keys);
-      upsert.setArray(p++, from);
-      upsert.setArray(p++, to);
-      upsert.setBoolean(p, checksums);
-      upsert.executeUpdate();
+      write(source, new Chunk(t.table(), chunk, round, 1, t.keys(), lo, hi, checksums));
       source.commit();
       return true;
     } catch (SQLException e) {
@@ -178,6 +165,45 @@ public final class ChunkChecks {
       throw e;
     } finally {
       source.setAutoCommit(true);
+    }
+  }
+
+  /** A chunk's bounds, as its row in the bookkeeping table holds them. */
+  private record Chunk(
+      String table,
+      int chunk,
+      int round,
+      int attempt,
+      List<String> keys,
+      List<String> lo,
+      List<String> hi,
+      boolean checksums) {}
+
+  /** Writes the chunk's row, with the source's summary of it, in the caller's transaction. */
+  private static void write(Connection source, Chunk c) throws SQLException {
+    try (PreparedStatement delete = source.prepareStatement(DELETE);
+        PreparedStatement insert = source.prepareStatement(INSERT)) {
+      delete.setString(1, c.table());
+      delete.setInt(2, c.chunk());
+      delete.executeUpdate();
+      Array keys = source.createArrayOf("text", c.keys().toArray());
+      Array from = c.lo() == null ? null : source.createArrayOf("text", c.lo().toArray());
+      Array to = c.hi() == null ? null : source.createArrayOf("text", c.hi().toArray());
+      int p = 1;
+      insert.setString(p++, c.table());
+      insert.setInt(p++, c.chunk());
+      insert.setInt(p++, c.round());
+      insert.setInt(p++, c.attempt());
+      insert.setArray(p++, keys);
+      insert.setArray(p++, from);
+      insert.setArray(p++, to);
+      insert.setBoolean(p++, c.checksums());
+      insert.setString(p++, c.table());
+      insert.setArray(p++, keys);
+      insert.setArray(p++, from);
+      insert.setArray(p++, to);
+      insert.setBoolean(p, c.checksums());
+      insert.executeUpdate();
     }
   }
 
@@ -192,19 +218,31 @@ public final class ChunkChecks {
       String table = id.substring(0, hash);
       source.setAutoCommit(false);
       try (Statement s = source.createStatement();
-          PreparedStatement update =
+          PreparedStatement read =
               source.prepareStatement(
-                  "UPDATE "
+                  "SELECT round, attempt, keys, lo, hi, checksums FROM "
                       + OnlineVerification.CHUNKS
-                      + " c SET attempt = attempt + 1, checked_at = clock_timestamp(),"
-                      + " (src_rows, src_hash) = (SELECT s.n, s.h FROM pgmo_verify.summary("
-                      + "c.tbl::regclass, c.keys, c.lo, c.hi, c.checksums) s)"
-                      + " WHERE c.tbl = ? AND c.chunk = ?")) {
+                      + " WHERE tbl = ? AND chunk = ?")) {
         s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
         s.execute("LOCK TABLE ONLY " + table + " IN SHARE MODE");
-        update.setString(1, table);
-        update.setInt(2, Integer.parseInt(id.substring(hash + 1)));
-        update.executeUpdate();
+        int chunk = Integer.parseInt(id.substring(hash + 1));
+        read.setString(1, table);
+        read.setInt(2, chunk);
+        try (ResultSet r = read.executeQuery()) {
+          if (r.next()) {
+            write(
+                source,
+                new Chunk(
+                    table,
+                    chunk,
+                    r.getInt(1),
+                    r.getInt(2) + 1,
+                    list(r.getArray(3)),
+                    list(r.getArray(4)),
+                    list(r.getArray(5)),
+                    r.getBoolean(6)));
+          }
+        }
         source.commit();
         done++;
       } catch (SQLException e) {
@@ -221,104 +259,26 @@ public final class ChunkChecks {
   }
 
   /**
-   * A chunk whose summaries differ on the destination.
-   *
-   * @param attempt how many times the source has checked it in this round
+   * Whether the destination has applied the source's probe row: the subscription has taken in the
+   * bookkeeping table, and a round may begin.
    */
-  public record Difference(
-      String table,
-      int chunk,
-      int attempt,
-      List<String> lo,
-      List<String> hi,
-      long sourceRows,
-      Long destinationRows) {
-    /** "table#chunk", as {@link #recheck} takes it. */
-    public String id() {
-      return table + "#" + chunk;
-    }
-
-    /** What differs, in words. */
-    public String detail() {
-      String where =
-          lo == null && hi == null
-              ? ""
-              : " (chunk "
-                  + chunk
-                  + ": keys "
-                  + (lo == null ? "from the first" : "from " + lo)
-                  + (hi == null ? " to the last" : " up to " + hi)
-                  + ")";
-      if (destinationRows == null || destinationRows < 0) {
-        return "missing on the destination";
-      }
-      return (sourceRows != destinationRows
-              ? "rows: " + sourceRows + " on the source, " + destinationRows + " on the destination"
-              : "checksum of the rows differs")
-          + where;
-    }
+  public static boolean armed(Connection destination) throws SQLException {
+    return DatabaseProbe.exists(
+        destination, "SELECT 1 FROM " + OnlineVerification.CHUNKS + " WHERE tbl = ?", "");
   }
 
   /**
-   * What the destination has applied of round {@code round}: how many chunks, the change-log
-   * position every one of them covers (the smallest), and the chunks that differ.
+   * Writes the probe row (again) on the source, once the subscription has been told to take in the
+   * bookkeeping table; {@link #armed} sees it when it arrives.
    */
-  public record Round(int applied, long covered, List<Difference> differences) {}
-
-  /** The destination's view of round {@code round}. */
-  public static Round results(Connection destination, int round) throws SQLException {
-    int applied = 0;
-    long covered = Long.MAX_VALUE;
-    List<Difference> differences = new ArrayList<>();
-    try (PreparedStatement s =
-        destination.prepareStatement(
-            "SELECT tbl, chunk, attempt, lo, hi, src_rows, dst_rows, dst_change,"
-                + " src_rows IS DISTINCT FROM dst_rows OR src_hash IS DISTINCT FROM dst_hash"
-                + " FROM "
-                + OnlineVerification.CHUNKS
-                + " WHERE round = ? ORDER BY tbl, chunk")) {
-      s.setInt(1, round);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          applied++;
-          covered = Math.min(covered, r.getLong(8));
-          if (r.getBoolean(9)) {
-            Long dst = r.getObject(7) == null ? null : r.getLong(7);
-            differences.add(
-                new Difference(
-                    r.getString(1),
-                    r.getInt(2),
-                    r.getInt(3),
-                    list(r.getArray(4)),
-                    list(r.getArray(5)),
-                    r.getLong(6),
-                    dst));
-          }
-        }
-      }
-    }
-    return new Round(applied, applied == 0 ? 0 : covered, differences);
-  }
-
-  /**
-   * Writes (again) the source's probe row, and tells whether the destination has applied it: the
-   * subscription takes in the bookkeeping table then, and a round may begin.
-   */
-  public static boolean armed(Connection source, Connection destination) throws SQLException {
-    if (DatabaseProbe.exists(
-        destination, "SELECT 1 FROM " + OnlineVerification.CHUNKS + " WHERE tbl = ?", "")) {
-      return true;
-    }
+  public static void probe(Connection source) throws SQLException {
     try (Statement s = source.createStatement()) {
+      s.execute("DELETE FROM " + OnlineVerification.CHUNKS + " WHERE tbl = ''");
       s.execute(
           "INSERT INTO "
               + OnlineVerification.CHUNKS
-              + " (tbl, chunk, round, attempt, keys, checksums) VALUES ('', 0, 0, 1, '{}', false)"
-              + " ON CONFLICT (tbl, chunk) DO UPDATE SET attempt = "
-              + OnlineVerification.CHUNKS
-              + ".attempt + 1");
+              + " (tbl, chunk, round, attempt, keys, checksums) VALUES ('', 0, 0, 1, '{}', false)");
     }
-    return false;
   }
 
   private static List<String> list(Array a) throws SQLException {

@@ -4,6 +4,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode;
 import io.pgmigration.operator.db.ChangedRows;
 import io.pgmigration.operator.db.ChunkChecks;
+import io.pgmigration.operator.db.ChunkResults;
 import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.db.LogicalReplication;
 import io.pgmigration.operator.db.OnlineVerification;
@@ -126,12 +127,14 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
               throw e;
             }
           }
-          if (ChunkChecks.armed(src, dst)) {
+          if (ChunkChecks.armed(dst)) {
             return new Arming(true, null);
           }
           // Repeated until the probe arrives: a restart between the steps above must not leave
-          // the subscription without the bookkeeping table.
+          // the subscription without the bookkeeping table, and a probe the destination's
+          // apply worker skipped, before it took the table in, is written again.
           OnlineVerification.refreshSubscription(dst, name);
+          ChunkChecks.probe(src);
           return new Arming(false, null);
         });
   }
@@ -147,11 +150,11 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
   }
 
   @Override
-  public ChunkChecks.Round roundResults(PostgresMigration m, int round) {
+  public ChunkResults.Round roundResults(PostgresMigration m, int round) {
     return Sql.on(
         secrets.destination(m),
         "read the destination's chunk checks",
-        dst -> ChunkChecks.results(dst, round));
+        dst -> ChunkResults.results(dst, round));
   }
 
   @Override

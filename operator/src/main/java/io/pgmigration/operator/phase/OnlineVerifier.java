@@ -6,6 +6,7 @@ import io.pgmigration.operator.api.v1alpha1.OnlineVerificationStatus;
 import io.pgmigration.operator.api.v1alpha1.OnlineVerificationStatus.OnlineVerificationState;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification.Mismatch;
 import io.pgmigration.operator.db.ChunkChecks;
+import io.pgmigration.operator.db.ChunkResults;
 import io.pgmigration.operator.phase.port.Ports;
 import io.pgmigration.operator.phase.port.Replication;
 import java.time.Duration;
@@ -137,7 +138,7 @@ final class OnlineVerifier {
 
   private static Duration compare(
       StatusDraft d, OnlineVerificationStatus v, Replication replication) {
-    ChunkChecks.Round round = replication.roundResults(d.migration(), v.round);
+    ChunkResults.Round round = replication.roundResults(d.migration(), v.round);
     if (round.applied() < v.chunksChecked) {
       v.reason =
           "the destination has applied "
@@ -148,8 +149,8 @@ final class OnlineVerifier {
       return WAIT;
     }
     List<String> recheck = new ArrayList<>();
-    List<ChunkChecks.Difference> persistent = new ArrayList<>();
-    for (ChunkChecks.Difference diff : round.differences()) {
+    List<ChunkResults.Difference> persistent = new ArrayList<>();
+    for (ChunkResults.Difference diff : round.differences()) {
       if (diff.attempt() > 1) {
         persistent.add(diff);
       } else if (v.rechecked == null || !v.rechecked.contains(diff.id())) {
@@ -173,8 +174,8 @@ final class OnlineVerifier {
   private static void complete(
       StatusDraft d,
       OnlineVerificationStatus v,
-      ChunkChecks.Round round,
-      List<ChunkChecks.Difference> persistent) {
+      ChunkResults.Round round,
+      List<ChunkResults.Difference> persistent) {
     v.verifiedAt = d.timestamp();
     v.verifiedRound = v.round;
     v.verifiedChunks = v.chunksChecked;
@@ -185,7 +186,7 @@ final class OnlineVerifier {
     v.reason = null;
     v.rechecked = null;
     Map<String, Mismatch> byTable = new LinkedHashMap<>();
-    for (ChunkChecks.Difference diff : persistent) {
+    for (ChunkResults.Difference diff : persistent) {
       byTable.computeIfAbsent(
           diff.table(),
           t -> {

@@ -3,6 +3,7 @@ package io.pgmigration.operator.phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.db.ChangedRows;
 import io.pgmigration.operator.db.ChunkChecks;
+import io.pgmigration.operator.db.ChunkResults;
 import io.pgmigration.operator.phase.port.Replication;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class ScriptedReplication implements Replication {
   int chunksPerRound = 4;
   int applied = Integer.MAX_VALUE;
   long covered = 42;
-  List<ChunkChecks.Difference> differences = new ArrayList<>();
+  List<ChunkResults.Difference> differences = new ArrayList<>();
   final List<List<String>> rechecks = new ArrayList<>();
   ChangedRows.Result changes = new ChangedRows.Result(2, 15, 1, List.of());
   Long comparedSince;
@@ -84,8 +85,8 @@ final class ScriptedReplication implements Replication {
   }
 
   @Override
-  public ChunkChecks.Round roundResults(PostgresMigration migration, int round) {
-    return new ChunkChecks.Round(Math.min(applied, chunksPerRound), covered, differences);
+  public ChunkResults.Round roundResults(PostgresMigration migration, int round) {
+    return new ChunkResults.Round(Math.min(applied, chunksPerRound), covered, differences);
   }
 
   @Override

@@ -9,7 +9,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification.Mismatch;
 import io.pgmigration.operator.db.ChangedRows;
-import io.pgmigration.operator.db.ChunkChecks;
+import io.pgmigration.operator.db.ChunkResults;
 import io.pgmigration.operator.phase.port.Copying.CopyJob;
 import io.pgmigration.operator.phase.port.Replication;
 import io.pgmigration.operator.testing.Manifests;
@@ -103,8 +103,8 @@ class StreamingStartGateTest {
   void aDifferenceIsCheckedAgainThenBlocksStartByTableUntilARoundIsClean() {
     PostgresMigration m = ready();
     ctx.now = ctx.now.plus(Duration.ofMinutes(8));
-    ChunkChecks.Difference once =
-        new ChunkChecks.Difference("public.customers", 0, 1, null, List.of("10001"), 5, 5L);
+    ChunkResults.Difference once =
+        new ChunkResults.Difference("public.customers", 0, 1, null, List.of("10001"), 5, 5L);
     ctx.replication.differences = List.of(once);
     step(m); // round 2 begins
     step(m); // its chunks are checked
@@ -115,7 +115,7 @@ class StreamingStartGateTest {
     assertThat(ctx.replication.rechecks).as("the recheck is not applied yet").hasSize(1);
     ctx.replication.differences =
         List.of(
-            new ChunkChecks.Difference("public.customers", 0, 2, null, List.of("10001"), 5, 5L));
+            new ChunkResults.Difference("public.customers", 0, 2, null, List.of("10001"), 5, 5L));
     step(m);
     var v = m.getStatus().onlineVerification;
     assertThat(v.state).isEqualTo(OnlineVerificationState.Differences);

@@ -3,6 +3,7 @@ package io.pgmigration.operator.phase.port;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.db.ChangedRows;
 import io.pgmigration.operator.db.ChunkChecks;
+import io.pgmigration.operator.db.ChunkResults;
 import java.time.Duration;
 import java.util.List;
 
@@ -53,7 +54,7 @@ public interface Replication {
       PostgresMigration migration, ChunkChecks.Cursor from, Duration budget);
 
   /** What the destination has applied of round {@code round}, and where it differs. */
-  ChunkChecks.Round roundResults(PostgresMigration migration, int round);
+  ChunkResults.Round roundResults(PostgresMigration migration, int round);
 
   /** Checks the chunks {@code chunks} ("table#chunk") again; returns how many were. */
   int recheck(PostgresMigration migration, List<String> chunks);
