@@ -170,10 +170,13 @@ class StreamingMigrationE2E {
       await()
           .atMost(Duration.ofSeconds(90))
           .untilAsserted(
-              () ->
-                  assertThat(q.migration().getStatus().onlineVerification.differences)
-                      .extracting(d -> d.table)
-                      .containsExactly("public.app_writes"));
+              () -> {
+                var v = q.migration().getStatus().onlineVerification;
+                assertThat(v.differences).as(v.state + ": " + v.reason).isNotNull();
+                assertThat(v.differences)
+                    .extracting(d -> d.table)
+                    .containsExactly("public.app_writes");
+              });
 
       q.patchSpec("{\"start\":true}");
       await()
@@ -209,7 +212,16 @@ class StreamingMigrationE2E {
       String name = ready.getStatus().replication.name;
       Map<String, String> before = q.appState();
       q.execute(DESTINATION, "ALTER SUBSCRIPTION " + name + " DISABLE");
-      q.execute(SOURCE, "SELECT pg_logical_emit_message(false, 'pad', repeat('x', 3000000))");
+      // The apply worker stops a moment later; until then it would still take what follows.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(q.query(SOURCE, "SELECT active::text FROM pg_replication_slots"))
+                      .containsExactly("false"));
+      // Transactional, so that its commit writes it out at once: 3 MB of WAL the destination
+      // has not confirmed.
+      q.execute(SOURCE, "SELECT pg_logical_emit_message(true, 'pad', repeat('x', 3000000))");
 
       q.patchSpec("{\"start\":true}");
       await()
@@ -240,7 +252,11 @@ class StreamingMigrationE2E {
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
-            () -> assertThat(q.migration().getStatus().onlineVerification.verifiedAt).isNotNull());
+            () -> {
+              var v = q.migration().getStatus().onlineVerification;
+              assertThat(v).as("the verification while Ready").isNotNull();
+              assertThat(v.verifiedAt).as("a complete round").isNotNull();
+            });
   }
 
   @Test
