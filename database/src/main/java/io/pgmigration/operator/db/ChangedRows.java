@@ -77,13 +77,20 @@ public final class ChangedRows {
       }
       keyed++;
       rows += e.getValue().size();
-      String[] s = byKeys(source, t, e.getValue(), checksums);
-      String[] d = byKeys(destination, t, e.getValue(), checksums);
+      BothSides.Pair<String[]> both =
+          BothSides.read(
+              () -> byKeys(source, t, e.getValue(), checksums),
+              () -> byKeys(destination, t, e.getValue(), checksums));
+      String[] s = both.source();
+      String[] d = both.destination();
       compare(e.getKey(), e.getValue().size() + " changed row(s)", s, d, mismatches);
     }
     for (String table : whole) {
-      String[] s = whole(source, table, checksums);
-      String[] d = whole(destination, table, checksums);
+      BothSides.Pair<String[]> both =
+          BothSides.read(
+              () -> whole(source, table, checksums), () -> whole(destination, table, checksums));
+      String[] s = both.source();
+      String[] d = both.destination();
       compare(table, "the whole table", s, d, mismatches);
     }
     return new Result(keyed + whole.size(), rows, whole.size(), mismatches);
@@ -110,7 +117,11 @@ public final class ChangedRows {
     }
   }
 
-  /** Count and hash of the rows of {@code t} whose keys are {@code keys}. */
+  /**
+   * Count and hash of the rows of {@code t} whose keys are {@code keys}, looked up in key order:
+   * the heap's pages are then read in the order the rows were mostly written, twice as fast as in
+   * the hash order a semi-join would take them in (measured on 36 000 of 10 million rows).
+   */
   private static String[] byKeys(
       Connection c, TableKeys t, Set<List<String>> keys, boolean checksums) throws SQLException {
     int n = t.keys().size();
@@ -121,21 +132,25 @@ public final class ChangedRows {
       typed.add("u.c" + k + "::" + t.types().get(k));
     }
     List<String> names = new ArrayList<>();
+    List<String> join = new ArrayList<>();
     for (int k = 0; k < n; k++) {
       names.add("c" + k);
+      typed.set(k, typed.get(k) + " AS k" + k);
+      join.add(t.columns().get(k) + " = k.k" + k);
     }
     String rows =
-        " FROM ONLY "
-            + t.table()
-            + " t WHERE "
-            + t.keyRow()
-            + " IN (SELECT "
+        " FROM (SELECT DISTINCT "
             + String.join(", ", typed)
             + " FROM unnest("
             + String.join(", ", unnest)
             + ") AS u("
             + String.join(", ", names)
-            + "))";
+            + ") ORDER BY "
+            + String.join(", ", names.stream().map(name -> name.replace("c", "k")).toList())
+            + ") k JOIN ONLY "
+            + t.table()
+            + " t ON "
+            + String.join(" AND ", join);
     String sql =
         checksums
             ? "SELECT count(*), coalesce(sum(('x' || left(r.h, 16))::bit(64)::bigint), 0) || ':'"
