@@ -31,7 +31,7 @@ pid_of() {
       return
     fi
   done
-  die "no operator JVM of pod $1 on this node"
+  return 1
 }
 
 # kib PID FIELD: VmRSS (now) or VmHWM (peak) of the process, in MiB.
@@ -55,12 +55,16 @@ kubectl create namespace "$SNS" >/dev/null
 kubectl -n "$SNS" create secret generic scale-malformed --from-literal=DATABASE_URL=not-a-uri >/dev/null
 kubectl -n "$OPNS" rollout restart "deployment/$DEPLOYMENT" >/dev/null
 kubectl -n "$OPNS" rollout status "deployment/$DEPLOYMENT" --timeout=300s >/dev/null
-for _ in $(seq 60); do
+# The new leader: a pod of the new ReplicaSet (the old ones hold the Lease until they are gone).
+pid=
+for _ in $(seq 90); do
   pod=$(leader)
-  kubectl -n "$OPNS" get pod "$pod" >/dev/null 2>&1 && break
+  if [ -n "$pod" ] && [ "$(kubectl -n "$OPNS" get pod "$pod" -o jsonpath='{.metadata.deletionTimestamp}' 2>/dev/null || echo gone)" = "" ]; then
+    pid=$(pid_of "$pod") && break
+  fi
   sleep 2
 done
-pid=$(pid_of "$pod")
+[ -n "$pid" ] || die "no leading operator JVM on this node"
 sleep 20
 base=$(mib "$pid" VmRSS)
 log "leader $pod (pid $pid): ${base} MiB RSS with no migration"
