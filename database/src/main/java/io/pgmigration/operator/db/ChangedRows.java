@@ -37,17 +37,21 @@ public final class ChangedRows {
 
   /**
    * Compares the rows the destination's change log holds after position {@code covered}: their
-   * count and, with {@code checksums}, their hash, on both sides.
+   * count and, with {@code checksums}, their hash, on both sides; of a table with a key, only the
+   * rows changed after {@code followed}, up to which {@link FollowUpChecks} checked them again.
    */
   public static Result compare(
-      Connection source, Connection destination, long covered, boolean checksums)
+      Connection source, Connection destination, long covered, long followed, boolean checksums)
       throws SQLException {
     Map<String, Set<List<String>>> changed = new TreeMap<>();
     Set<String> whole = new TreeSet<>();
     try (PreparedStatement s =
         destination.prepareStatement(
-            "SELECT DISTINCT tbl, key FROM " + OnlineVerification.CHANGES + " WHERE id > ?")) {
+            "SELECT DISTINCT tbl, key FROM "
+                + OnlineVerification.CHANGES
+                + " WHERE id > ? AND (key IS NULL OR id > ?)")) {
       s.setLong(1, covered);
+      s.setLong(2, Math.max(covered, followed));
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           java.sql.Array key = r.getArray(2);

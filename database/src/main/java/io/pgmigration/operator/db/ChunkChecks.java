@@ -35,9 +35,9 @@ public final class ChunkChecks {
   private static final String INSERT =
       "INSERT INTO "
           + OnlineVerification.CHUNKS
-          + " (tbl, chunk, round, attempt, keys, lo, hi, checksums, src_rows, src_hash, checked_at)"
-          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, s.n, s.h, clock_timestamp()"
-          + " FROM pgmo_verify.summary(?::regclass, ?, ?, ?, ?) s";
+          + " (tbl, chunk, round, attempt, keys, lo, hi, keyset, checksums, src_rows, src_hash,"
+          + " checked_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, s.n, s.h, clock_timestamp()"
+          + " FROM pgmo_verify.summarize(?::regclass, ?, ?, ?, ?::jsonb, ?) s";
 
   private ChunkChecks() {}
 
@@ -150,11 +150,20 @@ public final class ChunkChecks {
       List<String> hi,
       boolean checksums)
       throws SQLException {
+    return writeLocked(
+        source, new Chunk(t.table(), chunk, round, 1, t.keys(), lo, hi, null, checksums));
+  }
+
+  /**
+   * Writes a chunk's row in its own transaction that locks the chunk's table in SHARE mode, so the
+   * summary holds at the commit; false when the lock was busy.
+   */
+  static boolean writeLocked(Connection source, Chunk c) throws SQLException {
     source.setAutoCommit(false);
     try (Statement s = source.createStatement()) {
       s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
-      s.execute("LOCK TABLE ONLY " + t.table() + " IN SHARE MODE");
-      write(source, new Chunk(t.table(), chunk, round, 1, t.keys(), lo, hi, checksums));
+      s.execute("LOCK TABLE ONLY " + c.table() + " IN SHARE MODE");
+      write(source, c);
       source.commit();
       return true;
     } catch (SQLException e) {
@@ -168,8 +177,11 @@ public final class ChunkChecks {
     }
   }
 
-  /** A chunk's bounds, as its row in the bookkeeping table holds them. */
-  private record Chunk(
+  /**
+   * A chunk's bounds, as its row in the bookkeeping table holds them: a key range, or a set of keys
+   * ({@code keyset}, a JSON array of keys, for {@link FollowUpChecks}).
+   */
+  record Chunk(
       String table,
       int chunk,
       int round,
@@ -177,10 +189,11 @@ public final class ChunkChecks {
       List<String> keys,
       List<String> lo,
       List<String> hi,
+      String keyset,
       boolean checksums) {}
 
   /** Writes the chunk's row, with the source's summary of it, in the caller's transaction. */
-  private static void write(Connection source, Chunk c) throws SQLException {
+  static void write(Connection source, Chunk c) throws SQLException {
     try (PreparedStatement delete = source.prepareStatement(DELETE);
         PreparedStatement insert = source.prepareStatement(INSERT)) {
       delete.setString(1, c.table());
@@ -197,11 +210,13 @@ public final class ChunkChecks {
       insert.setArray(p++, keys);
       insert.setArray(p++, from);
       insert.setArray(p++, to);
+      insert.setString(p++, c.keyset());
       insert.setBoolean(p++, c.checksums());
       insert.setString(p++, c.table());
       insert.setArray(p++, keys);
       insert.setArray(p++, from);
       insert.setArray(p++, to);
+      insert.setString(p++, c.keyset());
       insert.setBoolean(p, c.checksums());
       insert.executeUpdate();
     }
@@ -220,7 +235,7 @@ public final class ChunkChecks {
       try (Statement s = source.createStatement();
           PreparedStatement read =
               source.prepareStatement(
-                  "SELECT round, attempt, keys, lo, hi, checksums FROM "
+                  "SELECT round, attempt, keys, lo, hi, keyset::text, checksums FROM "
                       + OnlineVerification.CHUNKS
                       + " WHERE tbl = ? AND chunk = ?")) {
         s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
@@ -240,7 +255,8 @@ public final class ChunkChecks {
                     list(r.getArray(3)),
                     list(r.getArray(4)),
                     list(r.getArray(5)),
-                    r.getBoolean(6)));
+                    r.getString(6),
+                    r.getBoolean(7)));
           }
         }
         source.commit();

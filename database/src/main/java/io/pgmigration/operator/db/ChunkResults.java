@@ -37,14 +37,16 @@ public final class ChunkResults {
     /** What differs, in words. */
     public String detail() {
       String where =
-          lo == null && hi == null
-              ? ""
-              : " (chunk "
-                  + chunk
-                  + ": keys "
-                  + (lo == null ? "from the first" : "from " + lo)
-                  + (hi == null ? " to the last" : " up to " + hi)
-                  + ")";
+          chunk < 0
+              ? " (among the rows changed since the last check)"
+              : lo == null && hi == null
+                  ? ""
+                  : " (chunk "
+                      + chunk
+                      + ": keys "
+                      + (lo == null ? "from the first" : "from " + lo)
+                      + (hi == null ? " to the last" : " up to " + hi)
+                      + ")";
       if (destinationRows == null || destinationRows < 0) {
         return "missing on the destination";
       }

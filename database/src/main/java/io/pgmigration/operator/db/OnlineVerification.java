@@ -43,47 +43,6 @@ public final class OnlineVerification {
   static final String CHANGES = SCHEMA + ".changes";
   static final String CHANGE_TRIGGER = "pgmo_verify_changes";
 
-  private static final String SUMMARY =
-      """
-      CREATE OR REPLACE FUNCTION pgmo_verify.summary(
-          tbl regclass, keys text[], lo text[], hi text[], checksums boolean,
-          OUT n bigint, OUT h text)
-      LANGUAGE plpgsql SET row_security = off AS $f$
-      DECLARE
-        cols text;
-        types text[];
-        cond text := 'true';
-      BEGIN
-        IF cardinality(keys) > 0 THEN
-          SELECT string_agg(format('t.%I', u.k), ', ' ORDER BY u.i),
-                 array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY u.i)
-            INTO cols, types
-            FROM unnest(keys) WITH ORDINALITY AS u(k, i)
-            JOIN pg_attribute a ON a.attrelid = tbl AND a.attname = u.k;
-          IF lo IS NOT NULL THEN
-            cond := cond || format(' AND (%s) >= (%s)', cols, (SELECT string_agg(
-                format('%L::%s', v.x, types[v.i]), ', ' ORDER BY v.i)
-                FROM unnest(lo) WITH ORDINALITY AS v(x, i)));
-          END IF;
-          IF hi IS NOT NULL THEN
-            cond := cond || format(' AND (%s) < (%s)', cols, (SELECT string_agg(
-                format('%L::%s', v.x, types[v.i]), ', ' ORDER BY v.i)
-                FROM unnest(hi) WITH ORDINALITY AS v(x, i)));
-          END IF;
-        END IF;
-        IF checksums THEN
-          EXECUTE format('SELECT count(*), coalesce(sum((''x'' || left(r.h, 16))::bit(64)::bigint),'
-              || ' 0) || '':'' || coalesce(sum((''x'' || right(r.h, 16))::bit(64)::bigint), 0)'
-              || ' FROM (SELECT md5(t::text) AS h FROM ONLY %s t WHERE %s) r', tbl, cond)
-            INTO n, h;
-        ELSE
-          EXECUTE format('SELECT count(*), NULL::text FROM ONLY %s t WHERE %s', tbl, cond)
-            INTO n, h;
-        END IF;
-      END
-      $f$
-      """;
-
   private static final String CREATE_CHUNKS =
       "CREATE TABLE IF NOT EXISTS "
           + CHUNKS
@@ -91,59 +50,11 @@ public final class OnlineVerification {
           + " keys text[] NOT NULL, lo text[], hi text[], checksums boolean NOT NULL,"
           + " src_rows bigint, src_hash text, checked_at timestamptz,"
           + " dst_rows bigint, dst_hash text, dst_change bigint, applied_at timestamptz,"
-          + " PRIMARY KEY (tbl, chunk))";
+          + " keyset jsonb, PRIMARY KEY (tbl, chunk))";
 
-  private static final String CHECK_CHUNK =
-      """
-      CREATE OR REPLACE FUNCTION pgmo_verify.check_chunk() RETURNS trigger
-      LANGUAGE plpgsql AS $f$
-      BEGIN
-        IF NEW.tbl = '' THEN
-          NEW.dst_rows := NULL;
-          NEW.dst_hash := NULL;
-        ELSIF to_regclass(NEW.tbl) IS NULL THEN
-          NEW.dst_rows := -1;
-          NEW.dst_hash := 'missing';
-        ELSE
-          SELECT s.n, s.h INTO NEW.dst_rows, NEW.dst_hash
-            FROM pgmo_verify.summary(NEW.tbl::regclass, NEW.keys, NEW.lo, NEW.hi, NEW.checksums) s;
-        END IF;
-        NEW.dst_change := (SELECT coalesce(max(id), 0) FROM pgmo_verify.changes);
-        NEW.applied_at := clock_timestamp();
-        RETURN NEW;
-      END
-      $f$
-      """;
-
-  private static final String RECORD_CHANGE =
-      """
-      CREATE OR REPLACE FUNCTION pgmo_verify.record_change() RETURNS trigger
-      LANGUAGE plpgsql AS $f$
-      DECLARE
-        tbl text := format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME);
-        old_key text[];
-        new_key text[];
-      BEGIN
-        IF TG_OP = 'TRUNCATE' OR TG_NARGS = 0 THEN
-          INSERT INTO pgmo_verify.changes (tbl, key) VALUES (tbl, NULL);
-          RETURN NULL;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          old_key := ARRAY(SELECT to_jsonb(OLD) ->> k.c FROM unnest(TG_ARGV)
-              WITH ORDINALITY AS k(c, i) ORDER BY k.i);
-          INSERT INTO pgmo_verify.changes (tbl, key) VALUES (tbl, old_key);
-        END IF;
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-          new_key := ARRAY(SELECT to_jsonb(NEW) ->> k.c FROM unnest(TG_ARGV)
-              WITH ORDINALITY AS k(c, i) ORDER BY k.i);
-          IF old_key IS DISTINCT FROM new_key THEN
-            INSERT INTO pgmo_verify.changes (tbl, key) VALUES (tbl, new_key);
-          END IF;
-        END IF;
-        RETURN NULL;
-      END
-      $f$
-      """;
+  /** The key-set column, for a bookkeeping table an earlier version made without it. */
+  private static final String ADD_KEYSET =
+      "ALTER TABLE " + CHUNKS + " ADD COLUMN IF NOT EXISTS keyset jsonb";
 
   /**
    * The index whose columns identify a row of table {@code c}: its primary key, else its replica
@@ -164,8 +75,10 @@ public final class OnlineVerification {
     try (Statement s = source.createStatement()) {
       s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
       s.execute("REVOKE ALL ON SCHEMA " + SCHEMA + " FROM PUBLIC");
-      s.execute(SUMMARY);
+      s.execute(VerificationFunctions.SUMMARY);
+      s.execute(VerificationFunctions.SUMMARY_KEYS);
       s.execute(CREATE_CHUNKS);
+      s.execute(ADD_KEYSET);
       if (!DatabaseProbe.exists(
           source,
           "SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND schemaname = '" + SCHEMA + "'",
@@ -186,15 +99,17 @@ public final class OnlineVerification {
     try (Statement s = destination.createStatement()) {
       s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
       s.execute("REVOKE ALL ON SCHEMA " + SCHEMA + " FROM PUBLIC");
-      s.execute(SUMMARY);
+      s.execute(VerificationFunctions.SUMMARY);
+      s.execute(VerificationFunctions.SUMMARY_KEYS);
       s.execute(CREATE_CHUNKS);
+      s.execute(ADD_KEYSET);
       s.execute(
           "CREATE TABLE IF NOT EXISTS "
               + CHANGES
               + " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tbl text NOT NULL,"
               + " key text[])");
-      s.execute(RECORD_CHANGE);
-      s.execute(CHECK_CHUNK);
+      s.execute(VerificationFunctions.RECORD_CHANGE);
+      s.execute(VerificationFunctions.CHECK_CHUNK);
       s.execute("DROP TRIGGER IF EXISTS check_chunk ON " + CHUNKS);
       s.execute(
           "CREATE TRIGGER check_chunk BEFORE INSERT OR UPDATE ON "

@@ -70,6 +70,11 @@ class OnlineVerificationIT {
           ChunkResults.Round first = round(src, dst, 1, true);
           assertThat(first.differences()).isEmpty();
           assertThat(writes.get()).isPositive();
+          // The rows changed since the round, checked again by their keys, agree.
+          FollowUpChecks.Follow follow = followUp(src, dst, first.covered(), 1);
+          assertThat(follow.chunks()).isPositive();
+          assertThat(follow.target()).isGreaterThan(first.covered());
+          assertThat(ChunkResults.results(dst, -1).differences()).isEmpty();
 
           // A row changed by hand on the destination, where no write of the app goes.
           try (Statement s = dst.createStatement()) {
@@ -93,6 +98,15 @@ class OnlineVerificationIT {
                       assertThat(ChunkResults.results(dst, 2).differences())
                           .singleElement()
                           .satisfies(d -> assertThat(d.attempt()).isEqualTo(2)));
+          // The follow-up finds the hand change too, among the changed rows.
+          followUp(src, dst, follow.target(), 2);
+          assertThat(ChunkResults.results(dst, -2).differences())
+              .singleElement()
+              .satisfies(
+                  d -> {
+                    assertThat(d.table()).isEqualTo("public.big");
+                    assertThat(d.detail()).contains("among the rows changed since the last check");
+                  });
 
           writing.set(false);
           writer.join();
@@ -101,17 +115,27 @@ class OnlineVerificationIT {
               .atMost(Duration.ofSeconds(30))
               .until(() -> LogicalReplication.behind(src, NAME, lsn) == 0);
           // Since the first round: the app's writes and the hand change, and nothing else.
-          ChangedRows.Result changed = ChangedRows.compare(src, dst, first.covered(), true);
+          ChangedRows.Result changed = ChangedRows.compare(src, dst, first.covered(), 0, true);
           assertThat(changed.rows()).isPositive();
           assertThat(changed.wholeTables()).isEqualTo(1);
           assertThat(changed.mismatches())
               .singleElement()
               .satisfies(m -> assertThat(m.table).isEqualTo("public.big"));
+          // After the first follow-up, fewer keyed rows are left; the hand change among them.
+          ChangedRows.Result followed =
+              ChangedRows.compare(src, dst, first.covered(), follow.target(), true);
+          assertThat(followed.rows()).isLessThan(changed.rows());
+          assertThat(followed.wholeTables()).isEqualTo(1);
+          assertThat(followed.mismatches())
+              .singleElement()
+              .satisfies(m -> assertThat(m.table).isEqualTo("public.big"));
           try (Statement s = dst.createStatement()) {
             s.execute("UPDATE big SET v = md5('5') WHERE id = 5");
           }
-          assertThat(ChangedRows.compare(src, dst, first.covered(), true).mismatches()).isEmpty();
-          assertThat(ChangedRows.compare(src, dst, first.covered(), false).mismatches()).isEmpty();
+          assertThat(ChangedRows.compare(src, dst, first.covered(), 0, true).mismatches())
+              .isEmpty();
+          assertThat(ChangedRows.compare(src, dst, first.covered(), 0, false).mismatches())
+              .isEmpty();
         } finally {
           writing.set(false);
           writer.join();
@@ -150,6 +174,21 @@ class OnlineVerificationIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> ChunkResults.results(dst, round).applied() == checked);
     return ChunkResults.results(dst, round);
+  }
+
+  /** A follow-up check from change {@code from} on, once the destination has applied it. */
+  private static FollowUpChecks.Follow followUp(Connection src, Connection dst, long from, int step)
+      throws Exception {
+    FollowUpChecks.Follow f;
+    do {
+      f = FollowUpChecks.follow(src, dst, from, step, true);
+    } while (f.busy() != null);
+    assertThat(f.unknown()).isNull();
+    int chunks = f.chunks();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ChunkResults.results(dst, -step).applied() == chunks);
+    return f;
   }
 
   /** The app: updates and inserts in every kind of table, away from the row changed by hand. */

@@ -6,6 +6,7 @@ import io.pgmigration.operator.db.ChangedRows;
 import io.pgmigration.operator.db.ChunkChecks;
 import io.pgmigration.operator.db.ChunkResults;
 import io.pgmigration.operator.db.DatabaseProbe;
+import io.pgmigration.operator.db.FollowUpChecks;
 import io.pgmigration.operator.db.LogicalReplication;
 import io.pgmigration.operator.db.OnlineVerification;
 import io.pgmigration.operator.db.Sequences;
@@ -163,12 +164,22 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
   }
 
   @Override
-  public ChangedRows.Result compareChanges(PostgresMigration m, long covered) {
+  public FollowUpChecks.Follow followChanges(PostgresMigration m, long from, int step) {
+    boolean checksums = m.getSpec().verification == VerificationMode.Checksums;
+    return Sql.onBoth(
+        secrets.source(m),
+        secrets.destination(m),
+        "check the rows changed since the last check",
+        (src, dst) -> FollowUpChecks.follow(src, dst, from, step, checksums));
+  }
+
+  @Override
+  public ChangedRows.Result compareChanges(PostgresMigration m, long covered, long followed) {
     boolean checksums = m.getSpec().verification == VerificationMode.Checksums;
     return Sql.onBoth(
         secrets.source(m),
         secrets.destination(m),
         "compare the rows changed since the verification while Ready",
-        (src, dst) -> ChangedRows.compare(src, dst, covered, checksums));
+        (src, dst) -> ChangedRows.compare(src, dst, covered, followed, checksums));
   }
 }

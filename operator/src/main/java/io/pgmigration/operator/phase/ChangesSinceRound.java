@@ -38,7 +38,8 @@ final class ChangesSinceRound {
       return "";
     }
     if (v.switchover == null) {
-      ChangedRows.Result result = replication.compareChanges(d.migration(), v.coveredChange);
+      ChangedRows.Result result =
+          replication.compareChanges(d.migration(), v.coveredChange, FollowUp.from(v));
       if (!result.mismatches().isEmpty()) {
         Verification failed = new Verification();
         failed.mismatches = result.mismatches();
@@ -53,6 +54,10 @@ final class ChangesSinceRound {
       String started = d.status().startedAt != null ? d.status().startedAt : d.timestamp();
       s.roundAgeSeconds =
           Duration.between(Instant.parse(v.verifiedAt), Instant.parse(started)).toSeconds();
+      if (v.followedAt != null && v.followedChange != null) {
+        s.followAgeSeconds =
+            Duration.between(Instant.parse(v.followedAt), Instant.parse(started)).toSeconds();
+      }
       v.switchover = s;
     }
     var s = v.switchover;
@@ -62,7 +67,11 @@ final class ChangesSinceRound {
         + v.verifiedChunks
         + " chunks, "
         + s.roundAgeSeconds
-        + " s old at start); since then "
+        + " s old at start"
+        + (s.followAgeSeconds == null
+            ? ""
+            : ", its changed rows checked again up to " + s.followAgeSeconds + " s before")
+        + "); since then "
         + s.rows
         + " changed row(s) in "
         + s.tables

@@ -21,7 +21,8 @@ import java.util.Map;
  * reconcile: arm the bookkeeping, check the source's chunks a slice at a time, wait until the
  * destination has applied them, check again the chunks that differ, and keep the round's outcome in
  * status; a new round begins whenever the last is older than half of {@code
- * spec.streaming.verificationMaxAge}. Errors are kept in status and tried again: the gate at start
+ * spec.streaming.verificationMaxAge}. Between rounds, the {@link FollowUp} checks take the rows
+ * changed since, every few seconds. Errors are kept in status and tried again: the gate at start
  * decides what they mean.
  */
 final class OnlineVerifier {
@@ -44,25 +45,39 @@ final class OnlineVerifier {
     }
     Replication replication = ports.replication();
     try {
-      return switch (v.state) {
-        case Unavailable -> null;
-        case Arming -> arm(d, v, replication);
-        case Checking -> check(d, v, replication);
-        case Comparing -> compare(d, v, replication);
-        case Verified, Differences -> {
-          Duration age = Duration.between(Instant.parse(v.verifiedAt), d.now());
-          Duration every = maxAge(d).dividedBy(2);
-          if (age.compareTo(every) < 0) {
-            yield every.minus(age);
-          }
-          begin(d, v);
-          yield Duration.ZERO;
+      Duration follow = FollowUp.due(d, v);
+      if (follow != null && follow.isZero()) {
+        follow = FollowUp.step(d, v, replication);
+        if (v.followTarget != null) {
+          return follow;
         }
-      };
+      }
+      Duration next = round(d, v, replication);
+      return next == null || follow == null || follow.compareTo(next) >= 0 ? next : follow;
     } catch (RuntimeException e) {
       v.reason = "the last step failed and is tried again: " + e.getMessage();
       return Duration.ofSeconds(5);
     }
+  }
+
+  /** Takes the round one step further; returns when to look again (null: never). */
+  private static Duration round(
+      StatusDraft d, OnlineVerificationStatus v, Replication replication) {
+    return switch (v.state) {
+      case Unavailable -> null;
+      case Arming -> arm(d, v, replication);
+      case Checking -> check(d, v, replication);
+      case Comparing -> compare(d, v, replication);
+      case Verified, Differences -> {
+        Duration age = Duration.between(Instant.parse(v.verifiedAt), d.now());
+        Duration every = maxAge(d).dividedBy(2);
+        if (age.compareTo(every) < 0) {
+          yield every.minus(age);
+        }
+        begin(d, v);
+        yield Duration.ZERO;
+      }
+    };
   }
 
   /** The limit on the last complete round's age at start. */
@@ -148,27 +163,63 @@ final class OnlineVerifier {
               + " chunks of this round";
       return WAIT;
     }
-    List<String> recheck = new ArrayList<>();
-    List<ChunkResults.Difference> persistent = new ArrayList<>();
-    for (ChunkResults.Difference diff : round.differences()) {
-      if (diff.attempt() > 1) {
-        persistent.add(diff);
-      } else if (v.rechecked == null || !v.rechecked.contains(diff.id())) {
-        recheck.add(diff.id());
-      } else {
-        v.reason = "waiting for the destination to apply the recheck of " + diff.id();
-        return WAIT;
-      }
-    }
-    if (!recheck.isEmpty()) {
-      int done = replication.recheck(d.migration(), recheck);
-      v.rechecked = new ArrayList<>(v.rechecked == null ? List.of() : v.rechecked);
-      v.rechecked.addAll(recheck.subList(0, done));
-      v.reason = recheck.size() + " chunk(s) differ; checking them again";
+    Sorted sorted = sort(round.differences(), v.rechecked);
+    if (sorted.awaiting()) {
+      v.reason = "waiting for the destination to apply the recheck of the chunks that differ";
       return WAIT;
     }
-    complete(d, v, round, persistent);
+    if (!sorted.recheck().isEmpty()) {
+      int done = replication.recheck(d.migration(), sorted.recheck());
+      v.rechecked = rechecked(v.rechecked, sorted.recheck(), done);
+      v.reason = sorted.recheck().size() + " chunk(s) differ; checking them again";
+      return WAIT;
+    }
+    complete(d, v, round, sorted.persistent());
     return maxAge(d).dividedBy(2);
+  }
+
+  /**
+   * The chunks that differ, sorted out: those to check again, those found again on their recheck,
+   * and whether a recheck is still to be applied by the destination.
+   */
+  record Sorted(List<String> recheck, List<ChunkResults.Difference> persistent, boolean awaiting) {}
+
+  static Sorted sort(List<ChunkResults.Difference> differences, List<String> rechecked) {
+    List<String> recheck = new ArrayList<>();
+    List<ChunkResults.Difference> persistent = new ArrayList<>();
+    for (ChunkResults.Difference diff : differences) {
+      if (diff.attempt() > 1) {
+        persistent.add(diff);
+      } else if (rechecked == null || !rechecked.contains(diff.id())) {
+        recheck.add(diff.id());
+      } else {
+        return new Sorted(List.of(), List.of(), true);
+      }
+    }
+    return new Sorted(recheck, persistent, false);
+  }
+
+  /** The chunks rechecked so far, with the first {@code done} of {@code recheck}. */
+  static List<String> rechecked(List<String> before, List<String> recheck, int done) {
+    List<String> out = new ArrayList<>(before == null ? List.of() : before);
+    out.addAll(recheck.subList(0, done));
+    return out;
+  }
+
+  /** The differences found again, one per table, as status shows them. */
+  static List<Mismatch> byTable(List<ChunkResults.Difference> persistent) {
+    Map<String, Mismatch> byTable = new LinkedHashMap<>();
+    for (ChunkResults.Difference diff : persistent) {
+      byTable.computeIfAbsent(
+          diff.table(),
+          t -> {
+            Mismatch m = new Mismatch();
+            m.table = t;
+            m.detail = diff.detail();
+            return m;
+          });
+    }
+    return byTable.isEmpty() ? null : new ArrayList<>(byTable.values());
   }
 
   private static void complete(
@@ -185,18 +236,7 @@ final class OnlineVerifier {
     v.coveredChange = round.covered();
     v.reason = null;
     v.rechecked = null;
-    Map<String, Mismatch> byTable = new LinkedHashMap<>();
-    for (ChunkResults.Difference diff : persistent) {
-      byTable.computeIfAbsent(
-          diff.table(),
-          t -> {
-            Mismatch m = new Mismatch();
-            m.table = t;
-            m.detail = diff.detail();
-            return m;
-          });
-    }
-    v.differences = byTable.isEmpty() ? null : new ArrayList<>(byTable.values());
+    v.differences = byTable(persistent);
     String what =
         "round "
             + v.round
@@ -209,7 +249,7 @@ final class OnlineVerifier {
             + ") in "
             + v.verifiedSeconds
             + " s, each chunk at the same point of the replication stream on both sides";
-    if (byTable.isEmpty()) {
+    if (v.differences == null) {
       v.state = OnlineVerificationState.Verified;
       d.condition(
           Conditions.Type.VERIFIED_WHILE_READY,

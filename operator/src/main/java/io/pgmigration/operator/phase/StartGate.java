@@ -127,9 +127,9 @@ final class StartGate {
       return null;
     }
     if (v.differences != null && !v.differences.isEmpty()) {
-      return "the verification while Ready found differences in round "
+      return "the verification while Ready found differences (round "
           + v.verifiedRound
-          + ", and again on a recheck: "
+          + " or a check of the rows changed since), and again on a recheck: "
           + OnlineVerifier.differences(v)
           + " (a later round without them lets start go on)";
     }

@@ -4,6 +4,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.db.ChangedRows;
 import io.pgmigration.operator.db.ChunkChecks;
 import io.pgmigration.operator.db.ChunkResults;
+import io.pgmigration.operator.db.FollowUpChecks;
 import io.pgmigration.operator.phase.port.Replication;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,15 @@ final class ScriptedReplication implements Replication {
   final List<List<String>> rechecks = new ArrayList<>();
   ChangedRows.Result changes = new ChangedRows.Result(2, 15, 1, List.of());
   Long comparedSince;
+  Long comparedFollowed;
+
+  /**
+   * The follow-up checks: what the next one writes (null: nothing changed), and where each began.
+   */
+  FollowUpChecks.Follow follow;
+
+  List<ChunkResults.Difference> followDifferences = new ArrayList<>();
+  final List<Long> follows = new ArrayList<>();
 
   @Override
   public void startReplication(PostgresMigration migration, String name) {
@@ -86,6 +96,9 @@ final class ScriptedReplication implements Replication {
 
   @Override
   public ChunkResults.Round roundResults(PostgresMigration migration, int round) {
+    if (round < 0) {
+      return new ChunkResults.Round(follow.chunks(), covered, followDifferences);
+    }
     return new ChunkResults.Round(Math.min(applied, chunksPerRound), covered, differences);
   }
 
@@ -96,8 +109,16 @@ final class ScriptedReplication implements Replication {
   }
 
   @Override
-  public ChangedRows.Result compareChanges(PostgresMigration migration, long covered) {
+  public FollowUpChecks.Follow followChanges(PostgresMigration migration, long from, int step) {
+    follows.add(from);
+    return follow == null ? new FollowUpChecks.Follow(from, 0, null, null) : follow;
+  }
+
+  @Override
+  public ChangedRows.Result compareChanges(
+      PostgresMigration migration, long covered, long followed) {
     comparedSince = covered;
+    comparedFollowed = followed;
     return changes;
   }
 }

@@ -10,6 +10,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Method;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification.Mismatch;
 import io.pgmigration.operator.db.ChangedRows;
 import io.pgmigration.operator.db.ChunkResults;
+import io.pgmigration.operator.db.FollowUpChecks;
 import io.pgmigration.operator.phase.port.Copying.CopyJob;
 import io.pgmigration.operator.phase.port.Replication;
 import io.pgmigration.operator.testing.Manifests;
@@ -192,6 +193,70 @@ class StreamingStartGateTest {
     stepUntil(m, Phase.Migrated, 2);
     assertThat(ctx.copying.tablesVerified).as("Verifying reads no table whole").isFalse();
     assertThat(m.getStatus().verification.tablesCompared).isEqualTo(2);
+  }
+
+  @Test
+  void followUpChecksMoveWhereTheSwitchOverComparesKeyedRowsFrom() {
+    PostgresMigration m = ready();
+    ctx.replication.follow = new FollowUpChecks.Follow(57, 3, null, null);
+    step(m); // the rows changed since the round are written as 3 chunks on the source
+    var v = m.getStatus().onlineVerification;
+    assertThat(ctx.replication.follows).containsExactly(42L);
+    assertThat(v.followTarget).isEqualTo(57);
+    assertThat(v.followChunks).isEqualTo(3);
+    ctx.now = ctx.now.plus(Duration.ofSeconds(2));
+    step(m); // the destination has applied them, and they agree
+    v = m.getStatus().onlineVerification;
+    assertThat(v.followedChange).isEqualTo(57);
+    assertThat(v.followedAt).isEqualTo(T0.toString());
+    assertThat(v.followTarget).isNull();
+
+    ctx.replication.follow = null;
+    ctx.now = ctx.now.plus(Duration.ofSeconds(2));
+    m.getSpec().start = true;
+    stepUntil(m, Phase.Verifying, 10);
+    assertThat(ctx.replication.comparedSince).isEqualTo(42);
+    assertThat(ctx.replication.comparedFollowed).isEqualTo(57);
+    assertThat(m.getStatus().onlineVerification.switchover.followAgeSeconds).isEqualTo(4);
+    assertThat(m.getStatus().message).contains("its changed rows checked again up to 4 s before");
+
+    // Nothing written since: the next follow-up begins where the last one ended.
+    PostgresMigration next = ready();
+    ctx.replication.follow = new FollowUpChecks.Follow(57, 0, null, null);
+    step(next);
+    ctx.now = ctx.now.plus(Duration.ofSeconds(5));
+    step(next);
+    assertThat(ctx.replication.follows).endsWith(42L, 57L);
+  }
+
+  @Test
+  void aDifferenceAmongTheChangedRowsIsCheckedAgainThenBlocksStartByTable() {
+    PostgresMigration m = ready();
+    ctx.replication.follow = new FollowUpChecks.Follow(57, 1, null, null);
+    ctx.replication.followDifferences =
+        List.of(new ChunkResults.Difference("public.orders", -1, 1, null, null, 3, 3L));
+    step(m); // written
+    step(m); // it differs: checked again
+    assertThat(ctx.replication.rechecks).containsExactly(List.of("public.orders#-1"));
+    ctx.replication.followDifferences =
+        List.of(new ChunkResults.Difference("public.orders", -1, 2, null, null, 3, 3L));
+    step(m); // and differs again
+    var v = m.getStatus().onlineVerification;
+    assertThat(v.state).isEqualTo(OnlineVerificationState.Differences);
+    assertThat(v.followedChange).as("not moved past a difference").isNull();
+    assertThat(ConditionWriter.find(m.getStatus(), Conditions.Type.VERIFIED_WHILE_READY))
+        .satisfies(
+            c ->
+                assertThat(c.getMessage())
+                    .startsWith("Differences among the rows changed while Ready")
+                    .contains("public.orders: checksum of the rows differs (among the rows"));
+    m.getSpec().start = true;
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Ready);
+    assertThat(ctx.maintenance.fenced).isFalse();
+    assertThat(m.getStatus().message)
+        .startsWith("Start is refused for now: the verification while Ready found differences")
+        .contains("public.orders: checksum of the rows differs");
   }
 
   @Test

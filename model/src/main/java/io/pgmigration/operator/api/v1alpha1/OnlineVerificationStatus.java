@@ -62,7 +62,31 @@ public class OnlineVerificationStatus {
   public Long coveredChange;
 
   @JsonPropertyDescription(
-      "Differences the last complete round found, and found again on a recheck; they block start.")
+      "The position in the destination's change log up to which the follow-up checks, every few"
+          + " seconds between rounds, checked again the changed rows of tables with a key: the"
+          + " switch-over compares those changed after it.")
+  public Long followedChange;
+
+  @JsonPropertyDescription("When the follow-up check that reached followedChange began (RFC 3339).")
+  public String followedAt;
+
+  @JsonPropertyDescription("The follow-up check under way, or the last one.")
+  public Integer followStep;
+
+  @JsonPropertyDescription(
+      "The follow-up check under way: the change-log position it covers, when it began, its chunks"
+          + " and those rechecked.")
+  public Long followTarget;
+
+  public String followStartedAt;
+
+  public Integer followChunks;
+
+  public List<String> followRechecked;
+
+  @JsonPropertyDescription(
+      "Differences the last complete round or a follow-up check found, and found again on a"
+          + " recheck; they block start.")
   public List<Mismatch> differences;
 
   @JsonPropertyDescription("What the switch-over compared: the rows changed since the last round.")
@@ -82,6 +106,10 @@ public class OnlineVerificationStatus {
 
     @JsonPropertyDescription("The age of the last complete round when the app stopped, seconds.")
     public Long roundAgeSeconds;
+
+    @JsonPropertyDescription(
+        "The age of the last follow-up check of the changed rows when the app stopped, seconds.")
+    public Long followAgeSeconds;
   }
 
   /** Whether a round may begin or is done. */

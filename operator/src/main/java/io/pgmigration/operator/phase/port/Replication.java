@@ -4,6 +4,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.db.ChangedRows;
 import io.pgmigration.operator.db.ChunkChecks;
 import io.pgmigration.operator.db.ChunkResults;
+import io.pgmigration.operator.db.FollowUpChecks;
 import java.time.Duration;
 import java.util.List;
 
@@ -60,10 +61,16 @@ public interface Replication {
   int recheck(PostgresMigration migration, List<String> chunks);
 
   /**
-   * Compares the rows changed on the destination after change-log position {@code covered}, with
-   * the source fenced and the destination caught up.
+   * Checks again, as round {@code -step}, the rows of keyed tables changed on the destination after
+   * change-log position {@code from} ({@link FollowUpChecks}).
    */
-  ChangedRows.Result compareChanges(PostgresMigration migration, long covered);
+  FollowUpChecks.Follow followChanges(PostgresMigration migration, long from, int step);
+
+  /**
+   * Compares the rows changed on the destination after change-log position {@code covered} (of a
+   * keyed table, after {@code followed}), with the source fenced and the destination caught up.
+   */
+  ChangedRows.Result compareChanges(PostgresMigration migration, long covered, long followed);
 
   /**
    * Whether the verification while Ready can begin.
