@@ -10,10 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.Set;
@@ -86,12 +84,15 @@ public final class DataCopy {
           mine.add(item);
         }
       }
-      Map<String, TableWork> work = tableWork(snapshotHolder, tables, all, options.buildBytes());
+      EarlyBuilds builds = EarlyBuilds.plan(snapshotHolder, tables, all, options.buildBytes(), log);
       log.accept(
           String.format(
               "%d tables in %d items; %d already done; this worker copies %d with %d streams",
               tables.size(), all.size(), all.size() - todo.size(), mine.size(), options.workers()));
-      buildFinishedBefore(tables, work, done);
+      try (Connection d = connect(destination)) {
+        d.setAutoCommit(false);
+        builds.finishedBefore(d, tables, done);
+      }
       AtomicLong bytes = new AtomicLong();
       Queue<WorkItem> queue = new ConcurrentLinkedQueue<>(mine);
       int streams = Math.max(1, Math.min(options.workers(), mine.size()));
@@ -99,7 +100,7 @@ public final class DataCopy {
       try {
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
-          futures.add(pool.submit(() -> stream(queue, snapshot, bytes, work)));
+          futures.add(pool.submit(() -> stream(queue, snapshot, bytes, builds)));
         }
         for (Future<?> f : futures) {
           f.get();
@@ -142,8 +143,7 @@ public final class DataCopy {
    * every item it takes from {@code queue} (a connection costs an authentication handshake, and a
    * schema of many small tables would pay it per table).
    */
-  private Void stream(
-      Queue<WorkItem> queue, String snapshot, AtomicLong bytes, Map<String, TableWork> work)
+  private Void stream(Queue<WorkItem> queue, String snapshot, AtomicLong bytes, EarlyBuilds builds)
       throws SQLException {
     try (Connection s = connect(source);
         Connection d = connect(destination)) {
@@ -170,92 +170,12 @@ public final class DataCopy {
           d.commit();
           bytes.addAndGet(moved);
           log.accept("copied " + item.id() + " (" + moved + " bytes)");
-          TableWork table = work.get(item.table().qualified());
-          if (!table.builds().isEmpty()) {
-            buildIfComplete(d, item.table(), table);
-          }
+          builds.afterItem(d, item);
         }
       }
       s.commit();
     }
     return null;
-  }
-
-  /** Per table: the ids of all its items, and the indexes to build once they are all done. */
-  private static Map<String, TableWork> tableWork(
-      Connection source, List<TableInfo> tables, List<WorkItem> all, long buildBytes)
-      throws SQLException {
-    Map<String, TableWork> work = new HashMap<>();
-    for (WorkItem item : all) {
-      work.computeIfAbsent(
-              item.table().qualified(), k -> new TableWork(new ArrayList<>(), List.of()))
-          .items()
-          .add(item.id());
-    }
-    if (buildBytes >= 0) {
-      for (TableInfo t : tables) {
-        if (t.bytes() >= buildBytes) {
-          List<SourceCatalog.IndexBuild> builds = SourceCatalog.indexBuilds(source, t);
-          work.computeIfPresent(t.qualified(), (k, w) -> new TableWork(w.items(), builds));
-        }
-      }
-    }
-    return work;
-  }
-
-  /** Builds the indexes of tables an earlier run finished but stopped before indexing. */
-  private void buildFinishedBefore(
-      List<TableInfo> tables, Map<String, TableWork> work, Set<String> done) throws SQLException {
-    try (Connection d = connect(destination)) {
-      d.setAutoCommit(false);
-      for (TableInfo t : tables) {
-        TableWork w = work.get(t.qualified());
-        if (w != null && !w.builds().isEmpty() && done.containsAll(w.items())) {
-          buildIfComplete(d, t, w);
-        }
-      }
-    }
-  }
-
-  /** A table's work items (all workers') and the indexes to build once they are all done. */
-  private record TableWork(List<String> items, List<SourceCatalog.IndexBuild> builds) {}
-
-  /**
-   * Builds the table's indexes once every item of it, by any worker, is done. The advisory lock and
-   * the marks in the bookkeeping schema make sure only one worker builds each, once.
-   */
-  private void buildIfComplete(Connection d, TableInfo t, TableWork table) throws SQLException {
-    exec(d, "SELECT pg_advisory_xact_lock(hashtext(" + literal(t.qualified()) + "))");
-    try (PreparedStatement doneCount = d.prepareStatement(Bookkeeping.DONE_COUNT)) {
-      doneCount.setArray(1, d.createArrayOf("text", table.items().toArray()));
-      try (ResultSet r = doneCount.executeQuery()) {
-        r.next();
-        if (r.getInt(1) < table.items().size()) {
-          d.commit();
-          return;
-        }
-      }
-    }
-    try (PreparedStatement built = d.prepareStatement(Bookkeeping.BUILT);
-        PreparedStatement mark = d.prepareStatement(Bookkeeping.MARK_BUILT)) {
-      for (SourceCatalog.IndexBuild b : table.builds()) {
-        built.setString(1, b.toc());
-        try (ResultSet r = built.executeQuery()) {
-          if (r.next()) {
-            continue;
-          }
-        }
-        exec(d, b.sql());
-        mark.setString(1, b.toc());
-        mark.executeUpdate();
-      }
-    }
-    d.commit();
-    log.accept("built " + table.builds().size() + " index(es) of " + t.qualified());
-  }
-
-  private static String literal(String s) {
-    return "'" + s.replace("'", "''") + "'";
   }
 
   /** Streams one item's rows from {@code s} to {@code d}; returns the bytes moved. */
