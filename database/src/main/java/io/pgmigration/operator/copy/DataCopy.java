@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
@@ -93,30 +95,39 @@ public final class DataCopy {
         d.setAutoCommit(false);
         builds.finishedBefore(d, tables, done);
       }
-      AtomicLong bytes = new AtomicLong();
-      Queue<WorkItem> queue = new ConcurrentLinkedQueue<>(mine);
-      int streams = Math.max(1, Math.min(options.workers(), mine.size()));
-      ExecutorService pool = Executors.newFixedThreadPool(streams);
-      try {
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < streams; i++) {
-          futures.add(pool.submit(() -> stream(queue, snapshot, bytes, builds)));
-        }
-        for (Future<?> f : futures) {
-          f.get();
-        }
-      } finally {
-        pool.shutdownNow();
-      }
-      int sequences = 0;
-      int largeObjects = 0;
-      if (options.index() == 0) {
-        sequences = sequences(snapshotHolder);
-        largeObjects = largeObjects(snapshotHolder);
-      }
+      // Worker 0 also copies the sequences and large objects, in their place in size order (the
+      // large objects' table's size), by whichever stream comes to them first.
+      Streams streams =
+          new Streams(
+              new ConcurrentLinkedQueue<>(mine),
+              snapshot,
+              builds,
+              Long.parseLong(one(snapshotHolder, "SELECT pg_relation_size('pg_largeobject')")),
+              options.index() == 0);
+      runStreams(streams, Math.max(1, Math.min(options.workers(), mine.size())));
       snapshotHolder.commit();
       return new Result(
-          mine.size(), all.size() - todo.size(), bytes.get(), sequences, largeObjects);
+          mine.size(),
+          all.size() - todo.size(),
+          streams.bytes.get(),
+          streams.sequences.get(),
+          streams.largeObjects.get());
+    }
+  }
+
+  /** Runs {@code n} streams until every item is copied; the first failure fails the run. */
+  private void runStreams(Streams streams, int n) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        futures.add(pool.submit(() -> stream(streams)));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -138,18 +149,54 @@ public final class DataCopy {
     }
   }
 
+  /** What the streams of one run share: the items left, and what they have done. */
+  private static final class Streams {
+    final Queue<WorkItem> queue;
+    final String snapshot;
+    final EarlyBuilds builds;
+    final long tailBytes;
+    final AtomicBoolean tailTaken;
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicInteger sequences = new AtomicInteger();
+    final AtomicInteger largeObjects = new AtomicInteger();
+
+    Streams(
+        Queue<WorkItem> queue,
+        String snapshot,
+        EarlyBuilds builds,
+        long tailBytes,
+        boolean withTail) {
+      this.queue = queue;
+      this.snapshot = snapshot;
+      this.builds = builds;
+      this.tailBytes = tailBytes;
+      this.tailTaken = new AtomicBoolean(!withTail);
+    }
+
+    /**
+     * Whether the caller copies the sequences and large objects now: they are this worker's, no
+     * stream has taken them, and they are at least as large as the next item (largest first).
+     */
+    boolean tailNow() {
+      WorkItem next = queue.peek();
+      return !tailTaken.get()
+          && (next == null || next.bytes() <= tailBytes)
+          && tailTaken.compareAndSet(false, true);
+    }
+  }
+
   /**
    * One stream: a source connection in the shared snapshot and a destination connection, kept for
-   * every item it takes from {@code queue} (a connection costs an authentication handshake, and a
-   * schema of many small tables would pay it per table).
+   * every item it takes from the queue (a connection costs an authentication handshake, and a
+   * schema of many small tables would pay it per table). Of worker 0's streams, the first to come
+   * to them in size order copies the sequences and large objects, while the others go on copying.
    */
-  private Void stream(Queue<WorkItem> queue, String snapshot, AtomicLong bytes, EarlyBuilds builds)
-      throws SQLException {
+  private Void stream(Streams streams) throws SQLException {
     try (Connection s = connect(source);
         Connection d = connect(destination)) {
       s.setAutoCommit(false);
       exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-      exec(s, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+      exec(s, "SET TRANSACTION SNAPSHOT '" + streams.snapshot + "'");
       // A table's row-level security must not hide rows from the copy, nor refuse the rows it
       // writes, silently: with it off, a policy that would apply fails the copy instead.
       exec(s, "SET row_security = off");
@@ -157,25 +204,44 @@ public final class DataCopy {
       exec(d, "SET synchronous_commit = off");
       d.setAutoCommit(false);
       try (PreparedStatement mark = d.prepareStatement(Bookkeeping.MARK_DONE)) {
-        WorkItem item;
-        while ((item = queue.poll()) != null) {
-          long moved;
-          try {
-            moved = copy(item, s, d);
-          } catch (SQLException e) {
-            throw CopyFailure.on("copying " + item.id(), e);
+        while (true) {
+          if (streams.tailNow()) {
+            streams.sequences.set(Sequences.copy(s, d));
+            d.commit();
+            streams.largeObjects.set(LargeObjects.copy(s, d));
+            continue;
           }
-          mark.setString(1, item.id());
-          mark.executeUpdate();
-          d.commit();
-          bytes.addAndGet(moved);
-          log.accept("copied " + item.id() + " (" + moved + " bytes)");
-          builds.afterItem(d, item);
+          WorkItem item = streams.queue.poll();
+          if (item == null) {
+            break;
+          }
+          copyItem(item, s, d, mark, streams);
         }
       }
       s.commit();
     }
     return null;
+  }
+
+  /**
+   * Copies one item in one transaction on the destination, its rows and its mark; then builds its
+   * table's indexes if it completed the table.
+   */
+  private void copyItem(
+      WorkItem item, Connection s, Connection d, PreparedStatement mark, Streams streams)
+      throws SQLException {
+    long moved;
+    try {
+      moved = copy(item, s, d);
+    } catch (SQLException e) {
+      throw CopyFailure.on("copying " + item.id(), e);
+    }
+    mark.setString(1, item.id());
+    mark.executeUpdate();
+    d.commit();
+    streams.bytes.addAndGet(moved);
+    log.accept("copied " + item.id() + " (" + moved + " bytes)");
+    streams.builds.afterItem(d, item);
   }
 
   /** Streams one item's rows from {@code s} to {@code d}; returns the bytes moved. */
@@ -199,20 +265,6 @@ public final class DataCopy {
       }
     }
     return moved;
-  }
-
-  /** Sets every sequence on the destination to the source's value. */
-  private int sequences(Connection s) throws SQLException {
-    try (Connection d = connect(destination)) {
-      return Sequences.copy(s, d);
-    }
-  }
-
-  /** Writes the contents of every large object ({@link LargeObjects}). */
-  private int largeObjects(Connection s) throws SQLException {
-    try (Connection d = connect(destination)) {
-      return LargeObjects.copy(s, d);
-    }
   }
 
   private static Connection connect(PostgresUri uri) throws SQLException {
