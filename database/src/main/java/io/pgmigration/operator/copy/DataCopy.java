@@ -92,7 +92,7 @@ public final class DataCopy {
               "%d tables in %d items; %d already done; this worker copies %d with %d streams",
               tables.size(), all.size(), all.size() - todo.size(), mine.size(), options.workers()));
       try (Connection d = connect(destination)) {
-        d.setAutoCommit(false);
+        bulkLoad(d);
         builds.finishedBefore(d, tables, done);
       }
       // Worker 0 also copies the sequences and large objects, in their place in size order (the
@@ -200,9 +200,7 @@ public final class DataCopy {
       // A table's row-level security must not hide rows from the copy, nor refuse the rows it
       // writes, silently: with it off, a policy that would apply fails the copy instead.
       exec(s, "SET row_security = off");
-      exec(d, "SET row_security = off");
-      exec(d, "SET synchronous_commit = off");
-      d.setAutoCommit(false);
+      bulkLoad(d);
       try (PreparedStatement mark = d.prepareStatement(Bookkeeping.MARK_DONE)) {
         while (true) {
           if (streams.tailNow()) {
@@ -265,6 +263,30 @@ public final class DataCopy {
       }
     }
     return moved;
+  }
+
+  /**
+   * The early index builds' maintenance_work_mem, in kB: a large table's index sorts in memory,
+   * with no temporary files (pgcopydb sets the same). A server's higher setting is kept.
+   */
+  static final long BUILD_MEMORY_KB = 1 << 20;
+
+  /**
+   * A destination session of the copy: row-level security off (see {@link #stream}); commits that
+   * do not wait for the WAL to reach the disk, since a crash loses an item's rows and its mark
+   * together and a restarted copy copies it again; memory for the index builds; no autocommit.
+   */
+  private static void bulkLoad(Connection d) throws SQLException {
+    exec(d, "SET row_security = off");
+    exec(d, "SET synchronous_commit = off");
+    exec(
+        d,
+        "SELECT set_config('maintenance_work_mem', '"
+            + BUILD_MEMORY_KB
+            + "kB', false) FROM pg_settings"
+            + " WHERE name = 'maintenance_work_mem' AND setting::bigint < "
+            + BUILD_MEMORY_KB);
+    d.setAutoCommit(false);
   }
 
   private static Connection connect(PostgresUri uri) throws SQLException {
