@@ -66,10 +66,17 @@ public final class CopyPod {
 
   /** Runs this pod's part of the copy; {@code options} say which pod of how many it is. */
   public DataCopy.Result run(DataCopy.Options options) throws Exception {
+    long start = System.nanoTime();
     schema();
+    long schema = System.nanoTime();
     DataCopy.Result result = copy.run(options);
     markDataDone(options.index());
+    long rows = System.nanoTime();
     postData(options.count());
+    log.accept(
+        String.format(
+            "schema %.1f s, rows %.1f s, post-data %.1f s",
+            (schema - start) / 1e9, (rows - schema) / 1e9, (System.nanoTime() - rows) / 1e9));
     return result;
   }
 
