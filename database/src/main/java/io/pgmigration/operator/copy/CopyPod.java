@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -66,11 +67,44 @@ public final class CopyPod {
 
   /** Runs this pod's part of the copy; {@code options} say which pod of how many it is. */
   public DataCopy.Result run(DataCopy.Options options) throws Exception {
-    schema();
-    DataCopy.Result result = copy.run(options);
+    long start = System.nanoTime();
+    CompletableFuture<Void> dump = postDataDump();
+    long schema;
+    DataCopy.Result result;
+    try {
+      schema();
+      schema = System.nanoTime();
+      result = copy.run(options);
+    } finally {
+      dump.exceptionally(e -> null).join();
+    }
     markDataDone(options.index());
+    long rows = System.nanoTime();
     postData(options.count());
+    log.accept(
+        String.format(
+            "schema %.1f s, rows %.1f s, post-data %.1f s",
+            (schema - start) / 1e9, (rows - schema) / 1e9, (System.nanoTime() - rows) / 1e9));
     return result;
+  }
+
+  /**
+   * pg_dump's post-data section, taken while the schema restores and the rows copy ({@code
+   * post-data-dump.sh}), so the last pod does not wait for it; should it fail, the post-data step
+   * takes it again.
+   */
+  private CompletableFuture<Void> postDataDump() throws IOException {
+    Files.deleteIfExists(workDir().resolve("post-data.dump"));
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            script("post-data-dump.sh", Map.of());
+          } catch (IOException | RuntimeException e) {
+            log.accept("post-data dump while copying failed, taken again later: " + e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
   }
 
   /** The schema step: restores pg_dump's pre-data section unless another pod has. */
@@ -189,9 +223,10 @@ public final class CopyPod {
   /**
    * How the shell steps reach both servers without a password on any command line: connection
    * strings without it ({@code PGMO_SOURCE}, {@code PGMO_DESTINATION}), and the passwords in a
-   * libpq password file only this pod's user may read ({@code PGPASSFILE}).
+   * libpq password file only this pod's user may read ({@code PGPASSFILE}). Steps may start at
+   * once: the first writes the file.
    */
-  private Map<String, String> connections() throws IOException {
+  private synchronized Map<String, String> connections() throws IOException {
     Path file = workDir().resolve("pgpass");
     if (!Files.exists(file)) {
       StringBuilder lines = new StringBuilder();

@@ -10,10 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.Set;
@@ -21,6 +19,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
@@ -86,36 +86,48 @@ public final class DataCopy {
           mine.add(item);
         }
       }
-      Map<String, TableWork> work = tableWork(snapshotHolder, tables, all, options.buildBytes());
+      EarlyBuilds builds = EarlyBuilds.plan(snapshotHolder, tables, all, options.buildBytes(), log);
       log.accept(
           String.format(
               "%d tables in %d items; %d already done; this worker copies %d with %d streams",
               tables.size(), all.size(), all.size() - todo.size(), mine.size(), options.workers()));
-      buildFinishedBefore(tables, work, done);
-      AtomicLong bytes = new AtomicLong();
-      Queue<WorkItem> queue = new ConcurrentLinkedQueue<>(mine);
-      int streams = Math.max(1, Math.min(options.workers(), mine.size()));
-      ExecutorService pool = Executors.newFixedThreadPool(streams);
-      try {
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < streams; i++) {
-          futures.add(pool.submit(() -> stream(queue, snapshot, bytes, work)));
-        }
-        for (Future<?> f : futures) {
-          f.get();
-        }
-      } finally {
-        pool.shutdownNow();
+      try (Connection d = connect(destination)) {
+        bulkLoad(d);
+        builds.finishedBefore(d, tables, done);
       }
-      int sequences = 0;
-      int largeObjects = 0;
-      if (options.index() == 0) {
-        sequences = sequences(snapshotHolder);
-        largeObjects = largeObjects(snapshotHolder);
-      }
+      // Worker 0 also copies the sequences and large objects, in their place in size order (the
+      // large objects' table's size), by whichever stream comes to them first.
+      Streams streams =
+          new Streams(
+              new ConcurrentLinkedQueue<>(mine),
+              snapshot,
+              builds,
+              Long.parseLong(one(snapshotHolder, "SELECT pg_relation_size('pg_largeobject')")),
+              options.index() == 0);
+      runStreams(streams, Math.max(1, Math.min(options.workers(), mine.size())));
       snapshotHolder.commit();
       return new Result(
-          mine.size(), all.size() - todo.size(), bytes.get(), sequences, largeObjects);
+          mine.size(),
+          all.size() - todo.size(),
+          streams.bytes.get(),
+          streams.sequences.get(),
+          streams.largeObjects.get());
+    }
+  }
+
+  /** Runs {@code n} streams until every item is copied; the first failure fails the run. */
+  private void runStreams(Streams streams, int n) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        futures.add(pool.submit(() -> stream(streams)));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -137,43 +149,71 @@ public final class DataCopy {
     }
   }
 
+  /** What the streams of one run share: the items left, and what they have done. */
+  private static final class Streams {
+    final Queue<WorkItem> queue;
+    final String snapshot;
+    final EarlyBuilds builds;
+    final long tailBytes;
+    final AtomicBoolean tailTaken;
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicInteger sequences = new AtomicInteger();
+    final AtomicInteger largeObjects = new AtomicInteger();
+
+    Streams(
+        Queue<WorkItem> queue,
+        String snapshot,
+        EarlyBuilds builds,
+        long tailBytes,
+        boolean withTail) {
+      this.queue = queue;
+      this.snapshot = snapshot;
+      this.builds = builds;
+      this.tailBytes = tailBytes;
+      this.tailTaken = new AtomicBoolean(!withTail);
+    }
+
+    /**
+     * Whether the caller copies the sequences and large objects now: they are this worker's, no
+     * stream has taken them, and they are at least as large as the next item (largest first).
+     */
+    boolean tailNow() {
+      WorkItem next = queue.peek();
+      return !tailTaken.get()
+          && (next == null || next.bytes() <= tailBytes)
+          && tailTaken.compareAndSet(false, true);
+    }
+  }
+
   /**
    * One stream: a source connection in the shared snapshot and a destination connection, kept for
-   * every item it takes from {@code queue} (a connection costs an authentication handshake, and a
-   * schema of many small tables would pay it per table).
+   * every item it takes from the queue (a connection costs an authentication handshake, and a
+   * schema of many small tables would pay it per table). Of worker 0's streams, the first to come
+   * to them in size order copies the sequences and large objects, while the others go on copying.
    */
-  private Void stream(
-      Queue<WorkItem> queue, String snapshot, AtomicLong bytes, Map<String, TableWork> work)
-      throws SQLException {
+  private Void stream(Streams streams) throws SQLException {
     try (Connection s = connect(source);
         Connection d = connect(destination)) {
       s.setAutoCommit(false);
       exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-      exec(s, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+      exec(s, "SET TRANSACTION SNAPSHOT '" + streams.snapshot + "'");
       // A table's row-level security must not hide rows from the copy, nor refuse the rows it
       // writes, silently: with it off, a policy that would apply fails the copy instead.
       exec(s, "SET row_security = off");
-      exec(d, "SET row_security = off");
-      exec(d, "SET synchronous_commit = off");
-      d.setAutoCommit(false);
+      bulkLoad(d);
       try (PreparedStatement mark = d.prepareStatement(Bookkeeping.MARK_DONE)) {
-        WorkItem item;
-        while ((item = queue.poll()) != null) {
-          long moved;
-          try {
-            moved = copy(item, s, d);
-          } catch (SQLException e) {
-            throw CopyFailure.on("copying " + item.id(), e);
+        while (true) {
+          if (streams.tailNow()) {
+            streams.sequences.set(Sequences.copy(s, d));
+            d.commit();
+            streams.largeObjects.set(LargeObjects.copy(s, d));
+            continue;
           }
-          mark.setString(1, item.id());
-          mark.executeUpdate();
-          d.commit();
-          bytes.addAndGet(moved);
-          log.accept("copied " + item.id() + " (" + moved + " bytes)");
-          TableWork table = work.get(item.table().qualified());
-          if (!table.builds().isEmpty()) {
-            buildIfComplete(d, item.table(), table);
+          WorkItem item = streams.queue.poll();
+          if (item == null) {
+            break;
           }
+          copyItem(item, s, d, mark, streams);
         }
       }
       s.commit();
@@ -181,81 +221,25 @@ public final class DataCopy {
     return null;
   }
 
-  /** Per table: the ids of all its items, and the indexes to build once they are all done. */
-  private static Map<String, TableWork> tableWork(
-      Connection source, List<TableInfo> tables, List<WorkItem> all, long buildBytes)
-      throws SQLException {
-    Map<String, TableWork> work = new HashMap<>();
-    for (WorkItem item : all) {
-      work.computeIfAbsent(
-              item.table().qualified(), k -> new TableWork(new ArrayList<>(), List.of()))
-          .items()
-          .add(item.id());
-    }
-    if (buildBytes >= 0) {
-      for (TableInfo t : tables) {
-        if (t.bytes() >= buildBytes) {
-          List<SourceCatalog.IndexBuild> builds = SourceCatalog.indexBuilds(source, t);
-          work.computeIfPresent(t.qualified(), (k, w) -> new TableWork(w.items(), builds));
-        }
-      }
-    }
-    return work;
-  }
-
-  /** Builds the indexes of tables an earlier run finished but stopped before indexing. */
-  private void buildFinishedBefore(
-      List<TableInfo> tables, Map<String, TableWork> work, Set<String> done) throws SQLException {
-    try (Connection d = connect(destination)) {
-      d.setAutoCommit(false);
-      for (TableInfo t : tables) {
-        TableWork w = work.get(t.qualified());
-        if (w != null && !w.builds().isEmpty() && done.containsAll(w.items())) {
-          buildIfComplete(d, t, w);
-        }
-      }
-    }
-  }
-
-  /** A table's work items (all workers') and the indexes to build once they are all done. */
-  private record TableWork(List<String> items, List<SourceCatalog.IndexBuild> builds) {}
-
   /**
-   * Builds the table's indexes once every item of it, by any worker, is done. The advisory lock and
-   * the marks in the bookkeeping schema make sure only one worker builds each, once.
+   * Copies one item in one transaction on the destination, its rows and its mark; then builds its
+   * table's indexes if it completed the table.
    */
-  private void buildIfComplete(Connection d, TableInfo t, TableWork table) throws SQLException {
-    exec(d, "SELECT pg_advisory_xact_lock(hashtext(" + literal(t.qualified()) + "))");
-    try (PreparedStatement doneCount = d.prepareStatement(Bookkeeping.DONE_COUNT)) {
-      doneCount.setArray(1, d.createArrayOf("text", table.items().toArray()));
-      try (ResultSet r = doneCount.executeQuery()) {
-        r.next();
-        if (r.getInt(1) < table.items().size()) {
-          d.commit();
-          return;
-        }
-      }
+  private void copyItem(
+      WorkItem item, Connection s, Connection d, PreparedStatement mark, Streams streams)
+      throws SQLException {
+    long moved;
+    try {
+      moved = copy(item, s, d);
+    } catch (SQLException e) {
+      throw CopyFailure.on("copying " + item.id(), e);
     }
-    try (PreparedStatement built = d.prepareStatement(Bookkeeping.BUILT);
-        PreparedStatement mark = d.prepareStatement(Bookkeeping.MARK_BUILT)) {
-      for (SourceCatalog.IndexBuild b : table.builds()) {
-        built.setString(1, b.toc());
-        try (ResultSet r = built.executeQuery()) {
-          if (r.next()) {
-            continue;
-          }
-        }
-        exec(d, b.sql());
-        mark.setString(1, b.toc());
-        mark.executeUpdate();
-      }
-    }
+    mark.setString(1, item.id());
+    mark.executeUpdate();
     d.commit();
-    log.accept("built " + table.builds().size() + " index(es) of " + t.qualified());
-  }
-
-  private static String literal(String s) {
-    return "'" + s.replace("'", "''") + "'";
+    streams.bytes.addAndGet(moved);
+    log.accept("copied " + item.id() + " (" + moved + " bytes)");
+    streams.builds.afterItem(d, item);
   }
 
   /** Streams one item's rows from {@code s} to {@code d}; returns the bytes moved. */
@@ -281,18 +265,28 @@ public final class DataCopy {
     return moved;
   }
 
-  /** Sets every sequence on the destination to the source's value. */
-  private int sequences(Connection s) throws SQLException {
-    try (Connection d = connect(destination)) {
-      return Sequences.copy(s, d);
-    }
-  }
+  /**
+   * The early index builds' maintenance_work_mem, in kB: a large table's index sorts in memory,
+   * with no temporary files (pgcopydb sets the same). A server's higher setting is kept.
+   */
+  static final long BUILD_MEMORY_KB = 1 << 20;
 
-  /** Writes the contents of every large object ({@link LargeObjects}). */
-  private int largeObjects(Connection s) throws SQLException {
-    try (Connection d = connect(destination)) {
-      return LargeObjects.copy(s, d);
-    }
+  /**
+   * A destination session of the copy: row-level security off (see {@link #stream}); commits that
+   * do not wait for the WAL to reach the disk, since a crash loses an item's rows and its mark
+   * together and a restarted copy copies it again; memory for the index builds; no autocommit.
+   */
+  private static void bulkLoad(Connection d) throws SQLException {
+    exec(d, "SET row_security = off");
+    exec(d, "SET synchronous_commit = off");
+    exec(
+        d,
+        "SELECT set_config('maintenance_work_mem', '"
+            + BUILD_MEMORY_KB
+            + "kB', false) FROM pg_settings"
+            + " WHERE name = 'maintenance_work_mem' AND setting::bigint < "
+            + BUILD_MEMORY_KB);
+    d.setAutoCommit(false);
   }
 
   private static Connection connect(PostgresUri uri) throws SQLException {

@@ -6,9 +6,12 @@
 # from CopyContract.Bookkeeping.
 set -euo pipefail
 work=${WORK_DIR:-/work}
-# shellcheck disable=SC2086 # the options are words
-pg_dump --section=post-data --format=custom ${PGMO_DUMP_OPTIONS:-} \
-  --dbname="$PGMO_SOURCE" --file="$work/post-data.dump"
+# Taken while the schema restored and the rows copied (post-data-dump.sh), unless that failed.
+if [ ! -s "$work/post-data.dump" ]; then
+  # shellcheck disable=SC2086 # the options are words
+  pg_dump --section=post-data --format=custom ${PGMO_DUMP_OPTIONS:-} \
+    --dbname="$PGMO_SOURCE" --file="$work/post-data.dump"
+fi
 pg_restore --list "$work/post-data.dump" > "$work/post-data.list"
 psql --dbname="$PGMO_DESTINATION" -qtAX -v ON_ERROR_STOP=1 -c \
   "$PGMO_BUILT_LIST" > "$work/built" 2>/dev/null || : > "$work/built"
