@@ -47,13 +47,7 @@ public final class FollowUpChecks {
   public static Follow follow(
       Connection source, Connection destination, long from, int step, boolean checksums)
       throws SQLException {
-    long target;
-    try (Statement s = destination.createStatement();
-        ResultSet r =
-            s.executeQuery("SELECT coalesce(max(id), 0) FROM " + OnlineVerification.CHANGES)) {
-      r.next();
-      target = r.getLong(1);
-    }
+    long target = target(destination);
     if (target <= from) {
       return new Follow(from, 0, null, null);
     }
@@ -82,6 +76,32 @@ public final class FollowUpChecks {
       }
     }
     return new Follow(target, batches.size(), null, null);
+  }
+
+  /**
+   * The change log's last position, read once no transaction is writing to it: every change up to
+   * it is then committed (or gone), and any later one is logged after it. Read without the lock, a
+   * change made by hand on the destination could commit after a later position was read, and be
+   * skipped. The apply worker waits for the lock a few milliseconds at most.
+   */
+  private static long target(Connection destination) throws SQLException {
+    destination.setAutoCommit(false);
+    try (Statement s = destination.createStatement()) {
+      s.execute("SET LOCAL lock_timeout = '1s'");
+      s.execute("LOCK TABLE " + OnlineVerification.CHANGES + " IN SHARE MODE");
+      try (ResultSet r =
+          s.executeQuery("SELECT coalesce(max(id), 0) FROM " + OnlineVerification.CHANGES)) {
+        r.next();
+        long target = r.getLong(1);
+        destination.commit();
+        return target;
+      }
+    } catch (SQLException e) {
+      destination.rollback();
+      throw e;
+    } finally {
+      destination.setAutoCommit(true);
+    }
   }
 
   /** The keys changed in (from, to], table by table, as JSON arrays of {@link #CHUNK_KEYS}. */
