@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -27,6 +28,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The app's workloads as maintenance sees them, through the Kubernetes API: the selected
@@ -37,6 +44,21 @@ final class Workloads {
   private static final List<Class<? extends HasMetadata>> KINDS =
       List.of(Deployment.class, StatefulSet.class, CronJob.class);
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+
+  /** Threads for the drain's reads, one per workload up to four; idle ones end after a minute. */
+  private static final ExecutorService DRAIN =
+      new ThreadPoolExecutor(
+          0,
+          4,
+          1,
+          TimeUnit.MINUTES,
+          new LinkedBlockingQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "pgmo-drain");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final KubernetesClient client;
 
   Workloads(KubernetesClient client) {
@@ -67,14 +89,18 @@ final class Workloads {
     return selected(m).stream().map(MaintenancePatches::record).toList();
   }
 
+  /** Stops {@code w}: one patch, every moment of which is downtime; a workload gone is left. */
   void stop(PostgresMigration m, RecordedWorkload w) {
-    HasMetadata current = get(m, w.kind, w.name);
-    if (current != null) {
+    try {
       client
           .resources(classOf(w.kind))
           .inNamespace(ns(m))
           .withName(w.name)
           .patch(MERGE, MaintenancePatches.stop(w));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
     }
   }
 
@@ -111,27 +137,43 @@ final class Workloads {
 
   /** Pods of {@code workloads}, and of their CronJobs' Jobs, that have not ended. */
   List<String> remainingPods(PostgresMigration m, List<RecordedWorkload> workloads) {
-    List<String> left = new ArrayList<>();
+    // Each workload's reads at once: the drain is polled while the app is down.
+    List<CompletableFuture<List<String>>> each = new ArrayList<>();
     for (RecordedWorkload w : workloads) {
-      HasMetadata current = get(m, w.kind, w.name);
-      if (current instanceof Deployment d) {
-        left.addAll(running(m, d.getSpec().getSelector()));
-      } else if (current instanceof StatefulSet s) {
-        left.addAll(running(m, s.getSpec().getSelector()));
-      } else if (current instanceof CronJob c) {
-        for (Job job : client.batch().v1().jobs().inNamespace(ns(m)).list().getItems()) {
-          boolean owned =
-              job.getMetadata().getOwnerReferences().stream()
-                  .anyMatch(o -> Objects.equals(o.getUid(), c.getMetadata().getUid()));
-          if (owned) {
-            left.addAll(
-                running(
-                    m, new LabelSelector(null, Map.of("batch.kubernetes.io/job-name", name(job)))));
-          }
-        }
+      each.add(CompletableFuture.supplyAsync(() -> remainingPods(m, w), DRAIN));
+    }
+    List<String> left = new ArrayList<>();
+    for (CompletableFuture<List<String>> f : each) {
+      try {
+        left.addAll(f.join());
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
       }
     }
     return left;
+  }
+
+  private List<String> remainingPods(PostgresMigration m, RecordedWorkload w) {
+    HasMetadata current = get(m, w.kind, w.name);
+    if (current instanceof Deployment d) {
+      return running(m, d.getSpec().getSelector());
+    } else if (current instanceof StatefulSet s) {
+      return running(m, s.getSpec().getSelector());
+    } else if (current instanceof CronJob c) {
+      List<String> left = new ArrayList<>();
+      for (Job job : client.batch().v1().jobs().inNamespace(ns(m)).list().getItems()) {
+        boolean owned =
+            job.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> Objects.equals(o.getUid(), c.getMetadata().getUid()));
+        if (owned) {
+          left.addAll(
+              running(
+                  m, new LabelSelector(null, Map.of("batch.kubernetes.io/job-name", name(job)))));
+        }
+      }
+      return left;
+    }
+    return List.of();
   }
 
   /** Restarts the readers of the app's Secret that maintenance did not stop. */
@@ -214,8 +256,25 @@ final class Workloads {
   private List<String> running(PostgresMigration m, LabelSelector selector) {
     return client.pods().inNamespace(ns(m)).withLabelSelector(selector).list().getItems().stream()
         .filter(p -> !"Succeeded".equals(phase(p)) && !"Failed".equals(phase(p)))
+        .filter(p -> !stopped(p))
         .map(p -> "Pod " + name(p))
         .toList();
+  }
+
+  /**
+   * A pod being deleted whose every container has exited: nothing of it can write any more, though
+   * the kubelet has yet to report it gone (which takes it a moment more, all of it downtime). A
+   * container of a pod not being deleted may be restarted, so that pod still counts.
+   */
+  static boolean stopped(Pod p) {
+    if (p.getMetadata().getDeletionTimestamp() == null || p.getStatus() == null) {
+      return false;
+    }
+    var containers = p.getStatus().getContainerStatuses();
+    return containers != null
+        && !containers.isEmpty()
+        && containers.stream()
+            .allMatch(c -> c.getState() != null && c.getState().getTerminated() != null);
   }
 
   HasMetadata get(PostgresMigration m, String kind, String name) {
