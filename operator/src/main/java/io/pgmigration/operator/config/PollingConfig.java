@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 @ConfigMapping(prefix = "pgmo.poll")
 public interface PollingConfig {
-  @WithDefault("250ms")
+  @WithDefault("100ms")
   Duration drainFirst();
 
   @WithDefault("2s")
@@ -26,7 +26,7 @@ public interface PollingConfig {
   @WithDefault("10s")
   Duration lag();
 
-  @WithDefault("200ms")
+  @WithDefault("50ms")
   Duration catchUp();
 
   /** These intervals for the phase machine. */

@@ -28,12 +28,12 @@ public record Polling(
   /** The operator's defaults: each about as often as what it shows changes. */
   public static final Polling DEFAULT =
       new Polling(
-          Duration.ofMillis(250),
+          Duration.ofMillis(100),
           Duration.ofSeconds(2),
           Duration.ofSeconds(5),
           Duration.ofSeconds(2),
           Duration.ofSeconds(10),
-          Duration.ofMillis(200));
+          Duration.ofMillis(50));
 
   /**
    * A CloudNativePG destination being made ready (instances start in tens of seconds), as often as
