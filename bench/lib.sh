@@ -17,7 +17,10 @@ psql_on() {
 # the migration, from the operator's log (its Events carry whole seconds only, and several phases
 # now pass within one second).
 phase_log() {
-  kubectl -n pgmigration-system logs deployment/pg-migration-operator --tail=-1 |
+  # The leading replica's log: with two replicas, `logs deployment/…` may pick the other one.
+  local leader
+  leader=$(kubectl -n pgmigration-system get lease pg-migration-operator -o jsonpath='{.spec.holderIdentity}')
+  kubectl -n pgmigration-system logs "pod/$leader" --tail=-1 |
     awk -v who="$1/$2" '$4 == who && $5 ~ /^phase=/ {
       split($1, t, ":"); sub(/^phase=/, "", $5); sub(/:$/, "", $5)
       printf "%s %.3f\n", $5, t[1] * 3600 + t[2] * 60 + t[3] }'
