@@ -75,6 +75,7 @@ public final class OnlineVerification {
     try (Statement s = source.createStatement()) {
       s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
       s.execute("REVOKE ALL ON SCHEMA " + SCHEMA + " FROM PUBLIC");
+      s.execute(VerificationFunctions.DIGEST);
       s.execute(VerificationFunctions.SUMMARY);
       s.execute(VerificationFunctions.SUMMARY_KEYS);
       s.execute(CREATE_CHUNKS);
@@ -99,6 +100,7 @@ public final class OnlineVerification {
     try (Statement s = destination.createStatement()) {
       s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
       s.execute("REVOKE ALL ON SCHEMA " + SCHEMA + " FROM PUBLIC");
+      s.execute(VerificationFunctions.DIGEST);
       s.execute(VerificationFunctions.SUMMARY);
       s.execute(VerificationFunctions.SUMMARY_KEYS);
       s.execute(CREATE_CHUNKS);

@@ -5,6 +5,30 @@ package io.pgmigration.operator.db;
  * OnlineVerification#SCHEMA}: one definition, so both sides compute exactly the same thing.
  */
 final class VerificationFunctions {
+  /**
+   * The row count and, with {@code checksums}, the order-independent hash {@link CopyVerifier}
+   * uses, of the rows of table alias {@code t} that {@code from_rows} ("FROM … t …", which may use
+   * {@code $1}, bound to {@code keyset}) yields. {@code summary} and {@code summary_keys} differ
+   * only in which rows they take; created before them.
+   */
+  static final String DIGEST =
+      """
+      CREATE OR REPLACE FUNCTION pgmo_verify.digest(
+          from_rows text, keyset jsonb, checksums boolean, OUT n bigint, OUT h text)
+      LANGUAGE plpgsql SET row_security = off AS $f$
+      BEGIN
+        IF checksums THEN
+          EXECUTE format('SELECT count(*), coalesce(sum((''x'' || left(r.h, 16))::bit(64)::bigint),'
+              || ' 0) || '':'' || coalesce(sum((''x'' || right(r.h, 16))::bit(64)::bigint), 0)'
+              || ' FROM (SELECT md5(t::text) AS h %s) r', from_rows)
+            USING keyset INTO n, h;
+        ELSE
+          EXECUTE format('SELECT count(*), NULL::text %s', from_rows) USING keyset INTO n, h;
+        END IF;
+      END
+      $f$
+      """;
+
   static final String SUMMARY =
       """
       CREATE OR REPLACE FUNCTION pgmo_verify.summary(
@@ -33,15 +57,8 @@ final class VerificationFunctions {
                 FROM unnest(hi) WITH ORDINALITY AS v(x, i)));
           END IF;
         END IF;
-        IF checksums THEN
-          EXECUTE format('SELECT count(*), coalesce(sum((''x'' || left(r.h, 16))::bit(64)::bigint),'
-              || ' 0) || '':'' || coalesce(sum((''x'' || right(r.h, 16))::bit(64)::bigint), 0)'
-              || ' FROM (SELECT md5(t::text) AS h FROM ONLY %s t WHERE %s) r', tbl, cond)
-            INTO n, h;
-        ELSE
-          EXECUTE format('SELECT count(*), NULL::text FROM ONLY %s t WHERE %s', tbl, cond)
-            INTO n, h;
-        END IF;
+        SELECT d.n, d.h INTO n, h
+          FROM pgmo_verify.digest(format('FROM ONLY %s t WHERE %s', tbl, cond), NULL, checksums) d;
       END
       $f$
       """;
@@ -71,14 +88,7 @@ final class VerificationFunctions {
           JOIN pg_attribute a ON a.attrelid = tbl AND a.attname = u.k;
         src := format('FROM (SELECT DISTINCT %s FROM jsonb_array_elements($1) AS e(v) ORDER BY %s)'
             || ' k JOIN ONLY %s t ON %s', sel, ord, tbl, cond);
-        IF checksums THEN
-          EXECUTE format('SELECT count(*), coalesce(sum((''x'' || left(r.h, 16))::bit(64)::bigint),'
-              || ' 0) || '':'' || coalesce(sum((''x'' || right(r.h, 16))::bit(64)::bigint), 0)'
-              || ' FROM (SELECT md5(t::text) AS h %s) r', src)
-            USING keyset INTO n, h;
-        ELSE
-          EXECUTE format('SELECT count(*), NULL::text %s', src) USING keyset INTO n, h;
-        END IF;
+        SELECT d.n, d.h INTO n, h FROM pgmo_verify.digest(src, keyset, checksums) d;
       END
       $f$;
       CREATE OR REPLACE FUNCTION pgmo_verify.summarize(
