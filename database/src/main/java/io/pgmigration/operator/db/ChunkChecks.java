@@ -33,11 +33,13 @@ public final class ChunkChecks {
       "DELETE FROM " + OnlineVerification.CHUNKS + " WHERE tbl = ? AND chunk = ?";
 
   private static final String INSERT =
-      "INSERT INTO "
+      "WITH c (tbl, chunk, round, attempt, keys, lo, hi, keyset, checksums) AS ("
+          + "SELECT ?::text, ?::int, ?::int, ?::int, ?::text[], ?::text[], ?::text[], ?::jsonb,"
+          + " ?::boolean) INSERT INTO "
           + OnlineVerification.CHUNKS
           + " (tbl, chunk, round, attempt, keys, lo, hi, keyset, checksums, src_rows, src_hash,"
-          + " checked_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, s.n, s.h, clock_timestamp()"
-          + " FROM pgmo_verify.summarize(?::regclass, ?, ?, ?, ?::jsonb, ?) s";
+          + " checked_at) SELECT c.*, s.n, s.h, clock_timestamp() FROM c,"
+          + " pgmo_verify.summarize(c.tbl::regclass, c.keys, c.lo, c.hi, c.keyset, c.checksums) s";
 
   private ChunkChecks() {}
 
@@ -199,23 +201,14 @@ public final class ChunkChecks {
       delete.setString(1, c.table());
       delete.setInt(2, c.chunk());
       delete.executeUpdate();
-      Array keys = source.createArrayOf("text", c.keys().toArray());
-      Array from = c.lo() == null ? null : source.createArrayOf("text", c.lo().toArray());
-      Array to = c.hi() == null ? null : source.createArrayOf("text", c.hi().toArray());
       int p = 1;
       insert.setString(p++, c.table());
       insert.setInt(p++, c.chunk());
       insert.setInt(p++, c.round());
       insert.setInt(p++, c.attempt());
-      insert.setArray(p++, keys);
-      insert.setArray(p++, from);
-      insert.setArray(p++, to);
-      insert.setString(p++, c.keyset());
-      insert.setBoolean(p++, c.checksums());
-      insert.setString(p++, c.table());
-      insert.setArray(p++, keys);
-      insert.setArray(p++, from);
-      insert.setArray(p++, to);
+      insert.setArray(p++, source.createArrayOf("text", c.keys().toArray()));
+      insert.setArray(p++, c.lo() == null ? null : source.createArrayOf("text", c.lo().toArray()));
+      insert.setArray(p++, c.hi() == null ? null : source.createArrayOf("text", c.hi().toArray()));
       insert.setString(p++, c.keyset());
       insert.setBoolean(p, c.checksums());
       insert.executeUpdate();
