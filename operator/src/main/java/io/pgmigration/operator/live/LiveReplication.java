@@ -143,11 +143,10 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
   @Override
   public ChunkChecks.Slice checkChunks(
       PostgresMigration m, ChunkChecks.Cursor from, Duration budget) {
-    boolean checksums = m.getSpec().verification == VerificationMode.Checksums;
     return Sql.on(
         secrets.source(m),
         "check the source's chunks",
-        src -> ChunkChecks.check(src, from, checksums, budget));
+        src -> ChunkChecks.check(src, from, checksums(m), budget));
   }
 
   @Override
@@ -165,21 +164,24 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
 
   @Override
   public FollowUpChecks.Follow followChanges(PostgresMigration m, long from, int step) {
-    boolean checksums = m.getSpec().verification == VerificationMode.Checksums;
     return Sql.onBoth(
         secrets.source(m),
         secrets.destination(m),
         "check the rows changed since the last check",
-        (src, dst) -> FollowUpChecks.follow(src, dst, from, step, checksums));
+        (src, dst) -> FollowUpChecks.follow(src, dst, from, step, checksums(m)));
   }
 
   @Override
   public ChangedRows.Result compareChanges(PostgresMigration m, long covered, long followed) {
-    boolean checksums = m.getSpec().verification == VerificationMode.Checksums;
     return Sql.onBoth(
         secrets.source(m),
         secrets.destination(m),
         "compare the rows changed since the verification while Ready",
-        (src, dst) -> ChangedRows.compare(src, dst, covered, followed, checksums));
+        (src, dst) -> ChangedRows.compare(src, dst, covered, followed, checksums(m)));
+  }
+
+  /** Whether the migration compares checksums, not only row counts. */
+  private static boolean checksums(PostgresMigration m) {
+    return m.getSpec().verification == VerificationMode.Checksums;
   }
 }
