@@ -69,6 +69,25 @@ public final class MaintenancePatches {
             spec));
   }
 
+  /**
+   * Whether {@code workload} is stopped as {@link #stop} leaves it: annotated with its record and
+   * scaled to zero, or suspended.
+   */
+  public static boolean stopped(HasMetadata workload) {
+    Map<String, String> annotations = workload.getMetadata().getAnnotations();
+    if (annotations == null || !annotations.containsKey(ANNOTATION)) {
+      return false;
+    }
+    if (workload instanceof Deployment d) {
+      return Integer.valueOf(0).equals(d.getSpec().getReplicas());
+    } else if (workload instanceof StatefulSet s) {
+      return Integer.valueOf(0).equals(s.getSpec().getReplicas());
+    } else if (workload instanceof CronJob c) {
+      return Boolean.TRUE.equals(c.getSpec().getSuspend());
+    }
+    return false;
+  }
+
   /** The merge patch that gives the workload back exactly what was recorded. */
   public static String restore(RecordedWorkload recorded) {
     Map<String, Object> spec =

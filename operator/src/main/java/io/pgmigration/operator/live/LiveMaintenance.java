@@ -17,13 +17,8 @@ record LiveMaintenance(Workloads workloads, MigrationSecrets secrets) implements
   }
 
   @Override
-  public void stopWorkload(PostgresMigration m, RecordedWorkload workload) {
-    workloads.stop(m, workload);
-  }
-
-  @Override
-  public List<String> remainingPods(PostgresMigration m, List<RecordedWorkload> stopped) {
-    return workloads.remainingPods(m, stopped);
+  public List<String> stopWorkloads(PostgresMigration m, List<RecordedWorkload> stopped) {
+    return workloads.stop(m, stopped);
   }
 
   @Override

@@ -45,19 +45,8 @@ final class Workloads {
       List.of(Deployment.class, StatefulSet.class, CronJob.class);
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
-  /** Threads for the drain's reads, one per workload up to four; idle ones end after a minute. */
-  private static final ExecutorService DRAIN =
-      new ThreadPoolExecutor(
-          0,
-          4,
-          1,
-          TimeUnit.MINUTES,
-          new LinkedBlockingQueue<>(),
-          r -> {
-            Thread t = new Thread(r, "pgmo-drain");
-            t.setDaemon(true);
-            return t;
-          });
+  /** Threads for the drain, one per workload up to four; idle ones end after a minute. */
+  private static final ExecutorService DRAIN = drainThreads();
 
   private final KubernetesClient client;
 
@@ -89,19 +78,67 @@ final class Workloads {
     return selected(m).stream().map(MaintenancePatches::record).toList();
   }
 
-  /** Stops {@code w}: one patch, every moment of which is downtime; a workload gone is left. */
-  void stop(PostgresMigration m, RecordedWorkload w) {
-    try {
-      client
-          .resources(classOf(w.kind))
-          .inNamespace(ns(m))
-          .withName(w.name)
-          .patch(MERGE, MaintenancePatches.stop(w));
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
+  /**
+   * Stops each of {@code workloads} that is not stopped yet (one patch; a workload gone is left),
+   * then lists its pods that have not ended: every moment of this is downtime, so the workloads are
+   * looked at all at once.
+   */
+  List<String> stop(PostgresMigration m, List<RecordedWorkload> workloads) {
+    List<CompletableFuture<List<String>>> each = new ArrayList<>();
+    for (RecordedWorkload w : workloads) {
+      each.add(CompletableFuture.supplyAsync(() -> stop(m, w), DRAIN));
+    }
+    List<String> left = new ArrayList<>();
+    for (CompletableFuture<List<String>> f : each) {
+      try {
+        left.addAll(f.join());
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
       }
     }
+    return left;
+  }
+
+  /** {@link #stop} of one workload: its pods not ended yet. */
+  private List<String> stop(PostgresMigration m, RecordedWorkload w) {
+    HasMetadata current = get(m, w.kind, w.name);
+    if (current == null) {
+      return List.of();
+    }
+    if (!MaintenancePatches.stopped(current)) {
+      try {
+        current =
+            client
+                .resources(classOf(w.kind))
+                .inNamespace(ns(m))
+                .withName(w.name)
+                .patch(MERGE, MaintenancePatches.stop(w));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        return List.of();
+      }
+    }
+    if (current instanceof Deployment d) {
+      return running(m, d.getSpec().getSelector());
+    } else if (current instanceof StatefulSet s) {
+      return running(m, s.getSpec().getSelector());
+    } else if (current instanceof CronJob c) {
+      List<String> left = new ArrayList<>();
+      for (Job job : client.batch().v1().jobs().inNamespace(ns(m)).list().getItems()) {
+        boolean owned =
+            job.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> Objects.equals(o.getUid(), c.getMetadata().getUid()));
+        if (owned) {
+          left.addAll(
+              running(
+                  m, new LabelSelector(null, Map.of("batch.kubernetes.io/job-name", name(job)))));
+        }
+      }
+      return left;
+    }
+    return List.of();
   }
 
   /**
@@ -133,47 +170,6 @@ final class Workloads {
             .patch(MERGE, MaintenancePatches.restore(MaintenancePatches.record(current)));
       }
     }
-  }
-
-  /** Pods of {@code workloads}, and of their CronJobs' Jobs, that have not ended. */
-  List<String> remainingPods(PostgresMigration m, List<RecordedWorkload> workloads) {
-    // Each workload's reads at once: the drain is polled while the app is down.
-    List<CompletableFuture<List<String>>> each = new ArrayList<>();
-    for (RecordedWorkload w : workloads) {
-      each.add(CompletableFuture.supplyAsync(() -> remainingPods(m, w), DRAIN));
-    }
-    List<String> left = new ArrayList<>();
-    for (CompletableFuture<List<String>> f : each) {
-      try {
-        left.addAll(f.join());
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
-      }
-    }
-    return left;
-  }
-
-  private List<String> remainingPods(PostgresMigration m, RecordedWorkload w) {
-    HasMetadata current = get(m, w.kind, w.name);
-    if (current instanceof Deployment d) {
-      return running(m, d.getSpec().getSelector());
-    } else if (current instanceof StatefulSet s) {
-      return running(m, s.getSpec().getSelector());
-    } else if (current instanceof CronJob c) {
-      List<String> left = new ArrayList<>();
-      for (Job job : client.batch().v1().jobs().inNamespace(ns(m)).list().getItems()) {
-        boolean owned =
-            job.getMetadata().getOwnerReferences().stream()
-                .anyMatch(o -> Objects.equals(o.getUid(), c.getMetadata().getUid()));
-        if (owned) {
-          left.addAll(
-              running(
-                  m, new LabelSelector(null, Map.of("batch.kubernetes.io/job-name", name(job)))));
-        }
-      }
-      return left;
-    }
-    return List.of();
   }
 
   /** Restarts the readers of the app's Secret that maintenance did not stop. */
@@ -315,5 +311,23 @@ final class Workloads {
 
   private static String ns(PostgresMigration m) {
     return m.getMetadata().getNamespace();
+  }
+
+  private static ExecutorService drainThreads() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            4,
+            4,
+            1,
+            TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "pgmo-drain");
+              t.setDaemon(true);
+              return t;
+            });
+    // Up to four at once: with no core threads, a pool on an unbounded queue runs one at a time.
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 }

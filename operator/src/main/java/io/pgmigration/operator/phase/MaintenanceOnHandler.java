@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  *   <li>scale the Deployments and StatefulSets to zero and suspend the CronJobs, then wait up to
  *       drainTimeout for their pods and running Jobs to end;
  *   <li>mark the source as fenced, then fence it: read-only, remaining sessions ended; and read
- *       what its statistics count as written, to prove before the URL swap that nothing was.
+ *       what its statistics count as written, to prove before the URL swap that nothing was. This
+ *       step's status is written with the switch-over's first.
  * </ol>
  *
  * Recording before stopping means a restarted operator never takes a workload it already scaled to
@@ -62,7 +63,8 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
         true,
         Conditions.Reason.APP_STOPPED,
         "Stopped " + describe(d.status().maintenance.workloads) + "; the source is read-only.");
-    return Step.now();
+    // Fencing again, should the operator stop before the next write, is harmless.
+    return Step.onward();
   }
 
   /** Step 1: every selected workload recorded as it is; the downtime starts. */
@@ -81,13 +83,13 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
     return Step.now();
   }
 
-  /** Step 2: the workloads stopped, and their pods waited for until drainTimeout. */
+  /**
+   * Step 2: the workloads stopped (again, should something have scaled one up), and their pods
+   * waited for until drainTimeout.
+   */
   private Step drain(StatusDraft d, Ports ports) {
-    List<RecordedWorkload> workloads = d.status().maintenance.workloads;
-    for (RecordedWorkload w : workloads) {
-      ports.maintenance().stopWorkload(d.migration(), w);
-    }
-    List<String> left = ports.maintenance().remainingPods(d.migration(), workloads);
+    List<String> left =
+        ports.maintenance().stopWorkloads(d.migration(), d.status().maintenance.workloads);
     if (left.isEmpty()) {
       d.status().maintenance.sourceFenced = true;
       d.message("The app is stopped; fencing the source (read-only, sessions ended).");
@@ -114,8 +116,10 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
             + " pod(s) of the app to end: "
             + String.join(", ", left));
     // The app's pods are not the operator's: a watch on them would cache every pod of the cluster.
-    return Step.after(
-        d.now().isBefore(began.plus(Polling.FIRST_DRAIN)) ? polling.drainFirst() : polling.drain());
+    // At first they are looked at often, and the status written only now and then.
+    return d.now().isBefore(began.plus(Polling.FIRST_DRAIN))
+        ? Step.quietlyAfter(polling.drainFirst())
+        : Step.after(polling.drain());
   }
 
   /** "3 workloads (Deployment web, Deployment worker, CronJob nightly-report)". */

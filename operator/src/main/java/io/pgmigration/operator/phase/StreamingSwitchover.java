@@ -40,7 +40,8 @@ record StreamingSwitchover(Polling polling) {
               + r.cutoverLsn
               + ".");
       d.condition(Conditions.Type.COPIED, false, Conditions.Reason.CATCHING_UP, d.message());
-      return Step.now();
+      // Only read: should the operator stop before the next write, the position is read again.
+      return Step.onward();
     }
     Long behind = replication.behind(d.migration(), r.name, r.cutoverLsn);
     if (behind != null && behind > 0) {

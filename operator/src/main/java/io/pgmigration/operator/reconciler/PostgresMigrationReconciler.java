@@ -60,8 +60,10 @@ public class PostgresMigrationReconciler
   static final Duration ERROR_RETRY = Duration.ofSeconds(30);
 
   /**
-   * Steps run back to back in one reconcile before it yields to other migrations for {@link
-   * #CONTINUE_AFTER}; no phase takes nearly this many steps without waiting for something.
+   * Steps run back to back in one reconcile before it writes the status and yields to other
+   * migrations for {@link #CONTINUE_AFTER} (or the last step's wait); no phase takes nearly this
+   * many steps without waiting for something, and quiet waits ({@link Step#quietlyAfter}) are told
+   * in status at least this often.
    */
   static final int MAX_STEPS_PER_RECONCILE = 20;
 
@@ -149,35 +151,29 @@ public class PostgresMigrationReconciler
   }
 
   /**
-   * Runs steps of {@code next} back to back, writing each changed status before the next begins,
-   * until one has to wait; returns that step. Should a later step throw, {@link #updateErrorStatus}
-   * reports on the latest status written, not the one before.
+   * Runs steps of {@code next} back to back ({@link StepLoop}); records each phase change in the
+   * log and as an Event. Should a later step throw, {@link #updateErrorStatus} reports on the
+   * latest status written, not the one before.
    */
   private Step run(
       PostgresMigration migration,
       Context<PostgresMigration> context,
       BiFunction<PostgresMigration, Ports, PhaseMachine.Result> next) {
-    PostgresMigration current = migration;
-    PhaseMachine.Result result;
-    int steps = 0;
-    do {
-      Phase before = current.phase();
-      PostgresMigrationStatus previous = current.getStatus();
-      result = next.apply(current, ports);
-      if (!Json.of(current.getStatus()).equals(Json.of(result.status()))) {
-        current = writer.write(context, current, result.status());
-        migration.setStatus(result.status());
-      }
-      // Once written: a step whose status could not be written runs again, and counts once.
-      metrics.observe(current, previous, result.status());
-      Phase after = result.status().phase;
-      LogContext.phase(after);
-      if (after != before) {
-        log(migration, after, result.status().message);
-        Events.phaseChanged(client, current, before, after, result.status().message);
-      }
-    } while (result.step().immediate() && ++steps < MAX_STEPS_PER_RECONCILE);
-    return result.step();
+    StepLoop loop =
+        new StepLoop(
+            writer,
+            MAX_STEPS_PER_RECONCILE,
+            (current, previous, status) -> {
+              // Once written: a step whose status could not be written runs again, and counts once.
+              metrics.observe(current, previous, status);
+              Phase before = previous == null ? Phase.Pending : previous.currentPhase();
+              LogContext.phase(status.phase);
+              if (status.phase != before) {
+                log(migration, status.phase, status.message);
+                Events.phaseChanged(client, current, before, status.phase, status.message);
+              }
+            });
+    return loop.run(migration, context, m -> next.apply(m, ports));
   }
 
   /**

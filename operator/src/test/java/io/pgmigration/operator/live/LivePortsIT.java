@@ -84,10 +84,14 @@ class LivePortsIT {
     assertThat(recorded)
         .extracting(w -> w.kind + "/" + w.name + " " + w.replicas + " " + w.suspend)
         .containsExactly("CronJob/nightly-report null false", "Deployment/web 2 null");
-    recorded.forEach(w -> ports.maintenance().stopWorkload(m, w));
+    assertThat(ports.maintenance().stopWorkloads(m, recorded)).as("no pods run here").isEmpty();
     assertThat(web().getSpec().getReplicas()).isZero();
     assertThat(web().getMetadata().getAnnotations()).containsKey(MaintenancePatches.ANNOTATION);
     assertThat(cron().getSpec().getSuspend()).isTrue();
+    // Scaled up again during the drain (a GitOps sync, say): the next look stops it again.
+    client.apps().deployments().inNamespace("maintenance").withName("web").scale(3);
+    ports.maintenance().stopWorkloads(m, recorded);
+    assertThat(web().getSpec().getReplicas()).isZero();
 
     // A restarted operator recording again reads the annotations, not the stopped specs.
     assertThat(ports.maintenance().recordWorkloads(m))

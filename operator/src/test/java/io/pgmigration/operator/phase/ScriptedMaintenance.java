@@ -50,14 +50,12 @@ final class ScriptedMaintenance implements Maintenance {
   }
 
   @Override
-  public void stopWorkload(PostgresMigration migration, RecordedWorkload w) {
-    String key = w.kind + "/" + w.name;
-    recordedBeforeStop.putIfAbsent(key, replicas.get(key));
-    replicas.put(key, 0);
-  }
-
-  @Override
-  public List<String> remainingPods(PostgresMigration migration, List<RecordedWorkload> stopped) {
+  public List<String> stopWorkloads(PostgresMigration migration, List<RecordedWorkload> stopped) {
+    for (RecordedWorkload w : stopped) {
+      String key = w.kind + "/" + w.name;
+      recordedBeforeStop.putIfAbsent(key, replicas.get(key));
+      replicas.put(key, 0);
+    }
     return podsLeft;
   }
 

@@ -18,11 +18,13 @@ public interface Maintenance {
    */
   List<RecordedWorkload> recordWorkloads(PostgresMigration migration);
 
-  /** Scales {@code workload} to zero or suspends it, annotating it with its record. */
-  void stopWorkload(PostgresMigration migration, RecordedWorkload workload);
-
-  /** Pods of the stopped workloads, and of their CronJobs' Jobs, that have not ended yet. */
-  List<String> remainingPods(PostgresMigration migration, List<RecordedWorkload> workloads);
+  /**
+   * Scales each of {@code workloads} to zero or suspends it, annotating it with its record, unless
+   * it already is; then tells which of their pods, and of their CronJobs' Jobs, have not ended yet.
+   *
+   * @return the pods not ended yet, by name
+   */
+  List<String> stopWorkloads(PostgresMigration migration, List<RecordedWorkload> workloads);
 
   /**
    * Gives every workload in {@code recorded}, and every selected workload still carrying this
