@@ -56,9 +56,15 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
   }
 
   @Override
-  public String sourcePosition(PostgresMigration m) {
-    return Sql.on(
-        secrets.source(m), "read the source's WAL position", LogicalReplication::position);
+  public Cutover cutover(PostgresMigration m, String name) {
+    return Sql.onBoth(
+        secrets.source(m),
+        secrets.destination(m),
+        "read the source's WAL position",
+        (src, dst) ->
+            new Cutover(
+                LogicalReplication.position(src),
+                LogicalReplication.subscription(dst, name).errors()));
   }
 
   @Override
@@ -70,15 +76,23 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
   }
 
   @Override
-  public String completeReplica(PostgresMigration m) {
+  public Finish finish(PostgresMigration m, String name, ChangesSince changes) {
     return Sql.onBoth(
         secrets.source(m),
         secrets.destination(m),
-        "set the sequences and refresh the materialized views",
+        "complete the destination and drop the replication " + name,
         (src, dst) -> {
           int sequences = Sequences.copy(src, dst);
           int views = LogicalReplication.refreshMaterializedViews(src, dst);
-          return sequences + " sequence(s) set and " + views + " materialized view(s) refreshed";
+          ChangedRows.Result compared =
+              changes == null
+                  ? null
+                  : ChangedRows.compare(
+                      src, dst, changes.covered(), changes.followed(), checksums(m));
+          return new Finish(
+              sequences + " sequence(s) set and " + views + " materialized view(s) refreshed",
+              compared,
+              LogicalReplication.drop(dst, src, name));
         });
   }
 
@@ -169,15 +183,6 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
         secrets.destination(m),
         "check the rows changed since the last check",
         (src, dst) -> FollowUpChecks.follow(src, dst, from, step, checksums(m)));
-  }
-
-  @Override
-  public ChangedRows.Result compareChanges(PostgresMigration m, long covered, long followed) {
-    return Sql.onBoth(
-        secrets.source(m),
-        secrets.destination(m),
-        "compare the rows changed since the verification while Ready",
-        (src, dst) -> ChangedRows.compare(src, dst, covered, followed, checksums(m)));
   }
 
   /** Whether the migration compares checksums, not only row counts. */

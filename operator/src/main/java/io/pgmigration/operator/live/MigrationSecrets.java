@@ -14,13 +14,29 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What a migration's Secrets hold, read when needed: Secrets are not cached, since a watch on them
- * would hold every Secret of the cluster in the operator's memory.
+ * What a migration's Secrets hold, read when needed: Secrets are not watched, since a watch on them
+ * would hold every Secret of the cluster in the operator's memory. Only the two databases' URIs are
+ * kept, for {@link #REUSE}: the switch-over asks for them a dozen times while the app is down.
  */
 final class MigrationSecrets {
+  /** How long a database's URI is used again before its Secrets are read anew. */
+  static final Duration REUSE = Duration.ofSeconds(5);
+
+  /** URIs kept beyond this many are dropped once they are older than {@link #REUSE}. */
+  private static final int KEPT = 256;
+
   private final KubernetesClient client;
+  private final Map<List<String>, Kept> resolved = new ConcurrentHashMap<>();
+
+  /** A URI and when it was read, by {@link System#nanoTime}. */
+  private record Kept(PostgresUri uri, long readAt) {}
 
   MigrationSecrets(KubernetesClient client) {
     this.client = client;
@@ -105,7 +121,25 @@ final class MigrationSecrets {
   }
 
   private PostgresUri resolved(PostgresMigration m, DatabaseSpec database) {
-    return orFail(m, database.connectionSecret, database(ns(m), database));
+    SecretKeyRef ca = database.tls == null ? null : database.tls.caSecret;
+    List<String> key =
+        Arrays.asList(
+            ns(m),
+            database.connectionSecret.name,
+            database.connectionSecret.key,
+            ca == null ? null : ca.name,
+            ca == null ? null : ca.key);
+    long now = System.nanoTime();
+    Kept kept = resolved.get(key);
+    if (kept != null && now - kept.readAt() < REUSE.toNanos()) {
+      return kept.uri();
+    }
+    PostgresUri uri = orFail(m, database.connectionSecret, database(ns(m), database));
+    if (resolved.size() >= KEPT) {
+      resolved.values().removeIf(k -> now - k.readAt() >= REUSE.toNanos());
+    }
+    resolved.put(key, new Kept(uri, now));
+    return uri;
   }
 
   private static PostgresUri orFail(PostgresMigration m, SecretKeyRef ref, Found<PostgresUri> uri) {

@@ -24,22 +24,33 @@ final class ChangesSinceRound {
   }
 
   /**
-   * Compares the changed rows, when a round was completed.
+   * Where the switch-over compares the changed rows from: only when a round was completed, and
+   * once.
    *
-   * @return what was compared, in words ("" when there was no round, and Verifying compares every
-   *     table); null when they differ (in {@code status.verification})
+   * @return null when there is nothing to compare this way
    */
-  static String compare(StatusDraft d, Replication replication) {
+  static Replication.ChangesSince wanted(StatusDraft d) {
     OnlineVerificationStatus v = d.status().onlineVerification;
     if (v == null
         || v.coveredChange == null
         || v.state == OnlineVerificationState.Unavailable
-        || v.differences != null) {
-      return "";
+        || v.differences != null
+        || v.switchover != null) {
+      return null;
     }
-    if (v.switchover == null) {
-      ChangedRows.Result result =
-          replication.compareChanges(d.migration(), v.coveredChange, FollowUp.from(v));
+    return new Replication.ChangesSince(v.coveredChange, FollowUp.from(v));
+  }
+
+  /**
+   * Records what the comparison asked by {@link #wanted} found.
+   *
+   * @param result what was compared, null when nothing was
+   * @return what was compared, in words ("" when there was no round, and Verifying compares every
+   *     table); null when they differ (in {@code status.verification})
+   */
+  static String record(StatusDraft d, ChangedRows.Result result) {
+    OnlineVerificationStatus v = d.status().onlineVerification;
+    if (result != null) {
       if (!result.mismatches().isEmpty()) {
         Verification failed = new Verification();
         failed.mismatches = result.mismatches();
@@ -59,6 +70,9 @@ final class ChangesSinceRound {
             Duration.between(Instant.parse(v.followedAt), Instant.parse(started)).toSeconds();
       }
       v.switchover = s;
+    }
+    if (v == null || v.switchover == null) {
+      return "";
     }
     var s = v.switchover;
     return "Every table was verified while Ready (round "

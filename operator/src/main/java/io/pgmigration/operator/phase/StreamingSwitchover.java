@@ -15,11 +15,11 @@ import java.util.List;
 /**
  * Migrating for the Streaming method: the data is already on the destination, and the app is
  * stopped and the source fenced. The switch-over takes the source's WAL position (every write the
- * app made is before it), waits until the destination has confirmed everything up to there, sets
- * the sequences and refreshes the materialized views, compares the rows changed since the last
- * round of the verification while Ready ({@link ChangesSinceRound}), and drops the replication: a
- * slot must not outlive the migration. Verification then compares the rest (every table too when
- * there was no such round), as for a Snapshot copy.
+ * app made is before it), waits until the destination has confirmed everything up to there, then on
+ * one session per server sets the sequences and refreshes the materialized views, compares the rows
+ * changed since the last round of the verification while Ready ({@link ChangesSinceRound}), and
+ * drops the replication: a slot must not outlive the migration. Verification then compares the rest
+ * (every table too when there was no such round), as for a Snapshot copy.
  *
  * <p>Waiting ends in a rollback when the destination reports errors applying the last changes, or
  * after {@link #CATCH_UP_TIMEOUT}: the app must not stay down while the replica cannot catch up.
@@ -31,9 +31,10 @@ record StreamingSwitchover(Polling polling) {
     var r = d.status().replication;
     Replication replication = ports.replication();
     if (r.cutoverLsn == null) {
-      r.cutoverLsn = replication.sourcePosition(d.migration());
+      Replication.Cutover cutover = replication.cutover(d.migration(), r.name);
+      r.cutoverLsn = cutover.position();
       r.cutoverStartedAt = d.timestamp();
-      r.applyErrorsBefore = replication.replication(d.migration(), r.name).errors();
+      r.applyErrorsBefore = cutover.applyErrors();
       d.message(
           "The app is stopped and the source is read-only; waiting for the destination to"
               + " confirm every change up to "
@@ -49,8 +50,12 @@ record StreamingSwitchover(Polling polling) {
     }
     // Caught up; a slot already gone means an earlier pass got this far, and verification has
     // the last word on whether anything is missing.
-    String completed = replication.completeReplica(d.migration());
-    String changed = ChangesSinceRound.compare(d, replication);
+    Replication.Finish finish =
+        replication.finish(d.migration(), r.name, ChangesSinceRound.wanted(d));
+    List<String> dropped = finish.dropped();
+    r.stage = ReplicationStage.Dropped;
+    r.droppedAt = d.timestamp();
+    String changed = ChangesSinceRound.record(d, finish.changes());
     if (changed == null) {
       return d.rollBack(
           Phase.Failed,
@@ -58,9 +63,6 @@ record StreamingSwitchover(Polling polling) {
           "The rows changed since the verification while Ready differ: "
               + ChangesSinceRound.mismatches(d));
     }
-    List<String> dropped = replication.dropReplication(d.migration(), r.name);
-    r.stage = ReplicationStage.Dropped;
-    r.droppedAt = d.timestamp();
     Progress p = d.progress();
     p.lagBytes = 0L;
     p.lagSeconds = 0L;
@@ -71,7 +73,7 @@ record StreamingSwitchover(Polling polling) {
         "The destination has every change up to "
             + r.cutoverLsn
             + "; "
-            + completed
+            + finish.completed()
             + (dropped.isEmpty() ? "" : "; dropped the " + String.join(", ", dropped))
             + ".";
     d.condition(Conditions.Type.COPIED, true, Conditions.Reason.CAUGHT_UP, caughtUp);
@@ -113,6 +115,7 @@ record StreamingSwitchover(Polling polling) {
         "The app is stopped and the source is read-only; the destination is "
             + behind
             + " bytes of WAL behind.");
-    return Step.after(polling.catchUp());
+    // Caught up within a few looks as a rule: they are not written one by one.
+    return Step.quietlyAfter(polling.catchUp());
   }
 }

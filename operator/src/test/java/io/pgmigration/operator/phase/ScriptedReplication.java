@@ -53,8 +53,8 @@ final class ScriptedReplication implements Replication {
   }
 
   @Override
-  public String sourcePosition(PostgresMigration migration) {
-    return sourcePosition;
+  public Cutover cutover(PostgresMigration migration, String name) {
+    return new Cutover(sourcePosition, state.errors());
   }
 
   @Override
@@ -63,9 +63,18 @@ final class ScriptedReplication implements Replication {
   }
 
   @Override
-  public String completeReplica(PostgresMigration migration) {
+  public Finish finish(PostgresMigration migration, String name, ChangesSince since) {
     replicasCompleted++;
-    return "2 sequence(s) set and 0 materialized view(s) refreshed";
+    ChangedRows.Result compared = null;
+    if (since != null) {
+      comparedSince = since.covered();
+      comparedFollowed = since.followed();
+      compared = changes;
+    }
+    return new Finish(
+        "2 sequence(s) set and 0 materialized view(s) refreshed",
+        compared,
+        dropReplication(migration, name));
   }
 
   @Override
@@ -112,13 +121,5 @@ final class ScriptedReplication implements Replication {
   public FollowUpChecks.Follow followChanges(PostgresMigration migration, long from, int step) {
     follows.add(from);
     return follow == null ? new FollowUpChecks.Follow(from, 0, null, null) : follow;
-  }
-
-  @Override
-  public ChangedRows.Result compareChanges(
-      PostgresMigration migration, long covered, long followed) {
-    comparedSince = covered;
-    comparedFollowed = followed;
-    return changes;
   }
 }

@@ -19,8 +19,12 @@ public interface Replication {
   /** How far the replication {@code name} has come, and how far behind the source it is. */
   State replication(PostgresMigration migration, String name);
 
-  /** The source's current WAL position. */
-  String sourcePosition(PostgresMigration migration);
+  /**
+   * The switch-over's start, with the app stopped and the source fenced: the source's WAL position,
+   * which every write of the app precedes, and the errors the destination has reported applying
+   * changes of the replication {@code name} so far.
+   */
+  Cutover cutover(PostgresMigration migration, String name);
 
   /**
    * Bytes of the source's WAL before {@code lsn} that the destination has not confirmed through the
@@ -29,12 +33,14 @@ public interface Replication {
   Long behind(PostgresMigration migration, String name, String lsn);
 
   /**
-   * Gives the destination what logical replication does not carry: the sequences' values and the
-   * materialized views' contents.
-   *
-   * @return what was done, in words
+   * The switch-over's end, once the destination has every change up to the fenced position, on one
+   * session per server since the app is down all the while: gives the destination what logical
+   * replication does not carry (the sequences' values, the materialized views' contents); when
+   * {@code changes} is not null, compares the rows changed on the destination after its change-log
+   * position {@code covered} (of a keyed table, after {@code followed}); then drops the replication
+   * {@code name} as {@link #dropReplication} does.
    */
-  String completeReplica(PostgresMigration migration);
+  Finish finish(PostgresMigration migration, String name, ChangesSince changes);
 
   /**
    * Drops the subscription {@code name} on the destination (when it can be reached), then its slot
@@ -67,10 +73,24 @@ public interface Replication {
   FollowUpChecks.Follow followChanges(PostgresMigration migration, long from, int step);
 
   /**
-   * Compares the rows changed on the destination after change-log position {@code covered} (of a
-   * keyed table, after {@code followed}), with the source fenced and the destination caught up.
+   * Where the switch-over starts.
+   *
+   * @param position the source's WAL position when it was fenced
+   * @param applyErrors errors the destination had reported applying changes until then
    */
-  ChangedRows.Result compareChanges(PostgresMigration migration, long covered, long followed);
+  record Cutover(String position, long applyErrors) {}
+
+  /** Change-log positions after which {@link #finish} compares the changed rows. */
+  record ChangesSince(long covered, long followed) {}
+
+  /**
+   * What {@link #finish} did.
+   *
+   * @param completed the sequences set and materialized views refreshed, in words
+   * @param changes the changed rows compared; null when none were asked for
+   * @param dropped what was dropped, e.g. "slot pgmo_…"
+   */
+  record Finish(String completed, ChangedRows.Result changes, List<String> dropped) {}
 
   /**
    * Whether the verification while Ready can begin.
