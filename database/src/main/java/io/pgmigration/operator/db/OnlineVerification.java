@@ -182,17 +182,32 @@ public final class OnlineVerification {
         triggers.add(r.getString(1));
       }
     }
+    boolean schema =
+        DatabaseProbe.exists(c, "SELECT 1 FROM pg_namespace WHERE nspname = ?", SCHEMA);
+    if (triggers.isEmpty() && !schema) {
+      return dropped;
+    }
+    // One transaction: one commit to wait for rather than one per trigger, while the app is down.
+    c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       for (String trigger : triggers) {
         s.execute("DROP TRIGGER IF EXISTS " + trigger);
       }
-      if (!triggers.isEmpty()) {
-        dropped.add("the verification's triggers on " + triggers.size() / 2 + " table(s)");
-      }
-      if (DatabaseProbe.exists(c, "SELECT 1 FROM pg_namespace WHERE nspname = ?", SCHEMA)) {
+      if (schema) {
         s.execute("DROP SCHEMA " + SCHEMA + " CASCADE");
-        dropped.add("schema " + SCHEMA);
       }
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+    if (!triggers.isEmpty()) {
+      dropped.add("the verification's triggers on " + triggers.size() / 2 + " table(s)");
+    }
+    if (schema) {
+      dropped.add("schema " + SCHEMA);
     }
     return dropped;
   }

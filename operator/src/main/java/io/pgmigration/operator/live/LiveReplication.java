@@ -16,9 +16,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /** Logical replication between the two databases ({@link LogicalReplication}), live. */
 record LiveReplication(MigrationSecrets secrets) implements Replication {
+  private static final Logger LOG = Logger.getLogger(LiveReplication.class);
+
   @Override
   public void startReplication(PostgresMigration m, String name) {
     PostgresUri source = secrets.source(m);
@@ -82,17 +85,26 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
         secrets.destination(m),
         "complete the destination and drop the replication " + name,
         (src, dst) -> {
+          long began = System.nanoTime();
           int sequences = Sequences.copy(src, dst);
           int views = LogicalReplication.refreshMaterializedViews(src, dst);
+          long completed = System.nanoTime();
           ChangedRows.Result compared =
               changes == null
                   ? null
                   : ChangedRows.compare(
                       src, dst, changes.covered(), changes.followed(), checksums(m));
+          long comparedAt = System.nanoTime();
+          List<String> dropped = LogicalReplication.drop(dst, src, name);
+          LOG.debugf(
+              "switch-over: %d ms completing, %d ms comparing, %d ms dropping",
+              (completed - began) / 1_000_000,
+              (comparedAt - completed) / 1_000_000,
+              (System.nanoTime() - comparedAt) / 1_000_000);
           return new Finish(
               sequences + " sequence(s) set and " + views + " materialized view(s) refreshed",
               compared,
-              LogicalReplication.drop(dst, src, name));
+              dropped);
         });
   }
 

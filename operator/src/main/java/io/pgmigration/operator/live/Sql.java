@@ -4,12 +4,15 @@ import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.jboss.logging.Logger;
 
 /**
  * Database work on behalf of a port: sessions opened and closed around it, and a SQLException
  * turned into an unchecked error naming what was attempted, for the phase machine to judge.
  */
 final class Sql {
+  private static final Logger LOG = Logger.getLogger(Sql.class);
+
   private Sql() {}
 
   /** Work that may throw SQLException. */
@@ -32,10 +35,13 @@ final class Sql {
 
   /** Runs {@code call}; its SQLException becomes "could not {@code what}: …". */
   static <T> T run(String what, Call<T> call) {
+    long began = System.nanoTime();
     try {
       return call.run();
     } catch (SQLException e) {
       throw new IllegalStateException("could not " + what + ": " + e.getMessage(), e);
+    } finally {
+      LOG.debugf("%s: %d ms", what, (System.nanoTime() - began) / 1_000_000);
     }
   }
 

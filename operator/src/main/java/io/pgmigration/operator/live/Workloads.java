@@ -23,17 +23,11 @@ import io.pgmigration.operator.k8s.MaintenancePatches;
 import io.pgmigration.operator.secrets.SecretReaders;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The app's workloads as maintenance sees them, through the Kubernetes API: the selected
@@ -44,9 +38,6 @@ final class Workloads {
   private static final List<Class<? extends HasMetadata>> KINDS =
       List.of(Deployment.class, StatefulSet.class, CronJob.class);
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
-
-  /** Threads for the drain, one per workload up to four; idle ones end after a minute. */
-  private static final ExecutorService DRAIN = drainThreads();
 
   private final KubernetesClient client;
 
@@ -84,19 +75,11 @@ final class Workloads {
    * looked at all at once.
    */
   List<String> stop(PostgresMigration m, List<RecordedWorkload> workloads) {
-    List<CompletableFuture<List<String>>> each = new ArrayList<>();
+    List<Supplier<List<String>>> each = new ArrayList<>();
     for (RecordedWorkload w : workloads) {
-      each.add(CompletableFuture.supplyAsync(() -> stop(m, w), DRAIN));
+      each.add(() -> stop(m, w));
     }
-    List<String> left = new ArrayList<>();
-    for (CompletableFuture<List<String>> f : each) {
-      try {
-        left.addAll(f.join());
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
-      }
-    }
-    return left;
+    return AtOnce.all(each);
   }
 
   /** {@link #stop} of one workload: its pods not ended yet. */
@@ -148,28 +131,37 @@ final class Workloads {
    * between.
    */
   void restore(PostgresMigration m, List<RecordedWorkload> recorded) {
-    // Kind and name of each workload to look at; the values come from the annotations.
-    Set<List<String>> workloads = new LinkedHashSet<>();
+    // Each workload to look at, as listed when the selector still picks it; the values come from
+    // the annotations.
+    Map<List<String>, HasMetadata> workloads = new LinkedHashMap<>();
     for (RecordedWorkload w : recorded) {
-      workloads.add(List.of(w.kind, w.name));
+      workloads.put(List.of(w.kind, w.name), null);
     }
     for (HasMetadata w : selected(m)) {
-      if (annotated(w)) {
-        workloads.add(List.of(kind(w), name(w)));
+      List<String> key = List.of(kind(w), name(w));
+      if (annotated(w) || workloads.containsKey(key)) {
+        workloads.put(key, w);
       }
     }
-    for (List<String> w : workloads) {
-      HasMetadata current = get(m, w.get(0), w.get(1));
-      if (current != null && annotated(current)) {
-        // The annotation holds the value from before maintenance; it wins over a status that
-        // may have been rebuilt after the fact.
-        client
-            .resources(classOf(w.get(0)))
-            .inNamespace(ns(m))
-            .withName(w.get(1))
-            .patch(MERGE, MaintenancePatches.restore(MaintenancePatches.record(current)));
-      }
-    }
+    List<Supplier<List<String>>> each = new ArrayList<>();
+    workloads.forEach(
+        (w, listed) ->
+            each.add(
+                () -> {
+                  HasMetadata current = listed != null ? listed : get(m, w.get(0), w.get(1));
+                  if (current != null && annotated(current)) {
+                    // The annotation holds the value from before maintenance; it wins over a
+                    // status that may have been rebuilt after the fact.
+                    client
+                        .resources(classOf(w.get(0)))
+                        .inNamespace(ns(m))
+                        .withName(w.get(1))
+                        .patch(
+                            MERGE, MaintenancePatches.restore(MaintenancePatches.record(current)));
+                  }
+                  return List.of();
+                }));
+    AtOnce.all(each);
   }
 
   /** Restarts the readers of the app's Secret that maintenance did not stop. */
@@ -311,23 +303,5 @@ final class Workloads {
 
   private static String ns(PostgresMigration m) {
     return m.getMetadata().getNamespace();
-  }
-
-  private static ExecutorService drainThreads() {
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            4,
-            4,
-            1,
-            TimeUnit.MINUTES,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "pgmo-drain");
-              t.setDaemon(true);
-              return t;
-            });
-    // Up to four at once: with no core threads, a pool on an unbounded queue runs one at a time.
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 }

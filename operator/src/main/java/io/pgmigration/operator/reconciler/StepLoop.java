@@ -7,6 +7,7 @@ import io.pgmigration.operator.phase.PhaseMachine;
 import io.pgmigration.operator.phase.Step;
 import java.time.Duration;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * One reconcile's steps, back to back: each changed status is written before the next step begins,
@@ -19,6 +20,8 @@ import java.util.function.Function;
  * @param observer told of every step, once its status is written or deferred
  */
 record StepLoop(StatusWriter writer, int maxSteps, Observer observer) {
+  private static final Logger LOG = Logger.getLogger(StepLoop.class);
+
   /** What the reconciler does with each step besides writing it: metrics, log, Events. */
   @FunctionalInterface
   interface Observer {
@@ -43,7 +46,9 @@ record StepLoop(StatusWriter writer, int maxSteps, Observer observer) {
     boolean unwritten = false;
     for (int steps = 1; ; steps++) {
       PostgresMigrationStatus previous = current.getStatus();
+      long began = System.nanoTime();
       PhaseMachine.Result result = next.apply(current);
+      long stepped = System.nanoTime();
       Step step = result.step();
       boolean goesOn = step.continues() && steps < maxSteps;
       boolean changed = unwritten || !Json.of(previous).equals(Json.of(result.status()));
@@ -54,6 +59,12 @@ record StepLoop(StatusWriter writer, int maxSteps, Observer observer) {
         current = writer.write(context, current, result.status());
         migration.setStatus(result.status());
       }
+      LOG.debugf(
+          "step in %s took %d ms; status %s%s",
+          result.status().phase,
+          (stepped - began) / 1_000_000,
+          unwritten ? "deferred" : changed ? "written in " : "unchanged",
+          !unwritten && changed ? (System.nanoTime() - stepped) / 1_000_000 + " ms" : "");
       observer.stepped(current, previous, result.status());
       if (!goesOn) {
         return step;
