@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * by their keys from the destination's change log ({@link OnlineVerification}); a table changed
  * without a key, or truncated, whole. What the round compared before that holds, since nothing but
  * those rows changed on either side since. The cost follows the writes since that round, not the
- * size of the database.
+ * size of the database, but for the tables compared whole ({@link WholeTables}).
  */
 public final class ChangedRows {
   private ChangedRows() {}
@@ -90,10 +90,12 @@ public final class ChangedRows {
       String[] d = both.destination();
       compare(e.getKey(), e.getValue().rows() + " changed row(s)", s, d, mismatches);
     }
+    boolean fastHash = !whole.isEmpty() && WholeTables.sameFastHash(source, destination);
     for (String table : whole) {
       BothSides.Pair<String[]> both =
           BothSides.read(
-              () -> whole(source, table, checksums), () -> whole(destination, table, checksums));
+              () -> WholeTables.summary(source, table, checksums, fastHash),
+              () -> WholeTables.summary(destination, table, checksums, fastHash));
       String[] s = both.source();
       String[] d = both.destination();
       compare(table, "the whole table", s, d, mismatches);
@@ -140,23 +142,6 @@ public final class ChangedRows {
       s.setArray(2, c.createArrayOf("text", t.keys().toArray()));
       s.setString(3, keyset);
       s.setBoolean(4, checksums);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return new String[] {r.getString(1), r.getString(2)};
-      }
-    }
-  }
-
-  /** Count and hash of every row of {@code table}, by the summary function on that server. */
-  private static String[] whole(Connection c, String table, boolean checksums) throws SQLException {
-    if (!DatabaseProbe.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", table)) {
-      return new String[] {"0 (the table is missing)", null};
-    }
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT n::text, h FROM pgmo_verify.summary(?::regclass, '{}', NULL, NULL, ?)")) {
-      s.setString(1, table);
-      s.setBoolean(2, checksums);
       try (ResultSet r = s.executeQuery()) {
         r.next();
         return new String[] {r.getString(1), r.getString(2)};

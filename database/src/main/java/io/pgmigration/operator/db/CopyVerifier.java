@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Compares source and destination after the copy: every user table by row count and, with {@link
@@ -47,6 +49,21 @@ public final class CopyVerifier {
     // that does not answer at all.
     Properties limited = new Properties();
     limited.setProperty("socketTimeout", String.valueOf(statementLimit.toSeconds() + 15));
+    // The schema's comparison (pg_dump on each side) meanwhile, on a thread of its own.
+    CompletableFuture<SchemaComparison.Result> schemaCompared =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return SchemaComparison.compare(source, destination, ownership, statementLimit);
+              } catch (SQLException e) {
+                throw new CompletionException(e);
+              }
+            },
+            r -> {
+              Thread t = new Thread(r, "pgmo-schema-comparison");
+              t.setDaemon(true);
+              t.start();
+            });
     try (Connection src = DatabaseProbe.connect(source, limited);
         Connection dst = DatabaseProbe.connect(destination, limited)) {
       src.setReadOnly(true);
@@ -59,7 +76,7 @@ public final class CopyVerifier {
         }
       }
       List<Mismatch> mismatches = new ArrayList<>();
-      List<String> tables = tables(src);
+      List<String> tables = compareTables ? tables(src) : List.of();
       if (compareTables) {
         compareTables(src, dst, tables, mode, mismatches);
       }
@@ -73,8 +90,7 @@ public final class CopyVerifier {
                 "large objects",
                 objects + " on the source, " + destinationObjects + " on the destination"));
       }
-      SchemaComparison.Result schema =
-          SchemaComparison.compare(source, destination, ownership, statementLimit);
+      SchemaComparison.Result schema = joined(schemaCompared);
       mismatches.addAll(schema.mismatches());
       PostgresMigrationStatus.Verification result = new PostgresMigrationStatus.Verification();
       result.schemaObjectsCompared = schema.compared();
@@ -82,6 +98,18 @@ public final class CopyVerifier {
       result.sequencesCompared = sequences.size();
       result.mismatches = mismatches;
       return result;
+    }
+  }
+
+  /** What {@code f} returned, or the SQLException or RuntimeException it threw. */
+  private static <T> T joined(CompletableFuture<T> f) throws SQLException {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
   }
 

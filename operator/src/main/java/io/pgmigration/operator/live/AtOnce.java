@@ -21,13 +21,13 @@ final class AtOnce {
   private AtOnce() {}
 
   /** Runs every one of {@code each}; their results in order. The first failure is thrown. */
-  static List<String> all(List<Supplier<List<String>>> each) {
-    List<CompletableFuture<List<String>>> running = new ArrayList<>();
-    for (Supplier<List<String>> one : each) {
+  static <T> List<T> all(List<Supplier<List<T>>> each) {
+    List<CompletableFuture<List<T>>> running = new ArrayList<>();
+    for (Supplier<List<T>> one : each) {
       running.add(CompletableFuture.supplyAsync(one, THREADS));
     }
-    List<String> out = new ArrayList<>();
-    for (CompletableFuture<List<String>> f : running) {
+    List<T> out = new ArrayList<>();
+    for (CompletableFuture<List<T>> f : running) {
       try {
         out.addAll(f.join());
       } catch (CompletionException e) {

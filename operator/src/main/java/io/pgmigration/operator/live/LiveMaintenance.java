@@ -17,8 +17,9 @@ record LiveMaintenance(Workloads workloads, MigrationSecrets secrets) implements
   }
 
   @Override
-  public List<String> stopWorkloads(PostgresMigration m, List<RecordedWorkload> stopped) {
-    return workloads.stop(m, stopped);
+  public List<String> stopWorkloads(
+      PostgresMigration m, List<RecordedWorkload> stopped, boolean justRecorded) {
+    return workloads.stop(m, stopped, justRecorded);
   }
 
   @Override

@@ -52,13 +52,22 @@ final class Workloads {
       return List.of();
     }
     LabelSelector selector = spec.app.maintenance.selector;
-    List<HasMetadata> out = new ArrayList<>();
+    List<Supplier<List<HasMetadata>>> kinds = new ArrayList<>();
     for (Class<? extends HasMetadata> kind : KINDS) {
-      for (HasMetadata w :
-          client.resources(kind).inNamespace(ns(m)).withLabelSelector(selector).list().getItems()) {
-        if (!isDatabase(w, spec.source.workload) && !isDatabase(w, spec.destination.workload)) {
-          out.add(w);
-        }
+      kinds.add(
+          () ->
+              new ArrayList<>(
+                  client
+                      .resources(kind)
+                      .inNamespace(ns(m))
+                      .withLabelSelector(selector)
+                      .list()
+                      .getItems()));
+    }
+    List<HasMetadata> out = new ArrayList<>();
+    for (HasMetadata w : AtOnce.all(kinds)) {
+      if (!isDatabase(w, spec.source.workload) && !isDatabase(w, spec.destination.workload)) {
+        out.add(w);
       }
     }
     out.sort(Comparator.comparing((HasMetadata w) -> kind(w)).thenComparing(w -> name(w)));
@@ -74,21 +83,21 @@ final class Workloads {
    * then lists its pods that have not ended: every moment of this is downtime, so the workloads are
    * looked at all at once.
    */
-  List<String> stop(PostgresMigration m, List<RecordedWorkload> workloads) {
+  List<String> stop(PostgresMigration m, List<RecordedWorkload> workloads, boolean justRecorded) {
     List<Supplier<List<String>>> each = new ArrayList<>();
     for (RecordedWorkload w : workloads) {
-      each.add(() -> stop(m, w));
+      each.add(() -> stop(m, w, justRecorded));
     }
     return AtOnce.all(each);
   }
 
   /** {@link #stop} of one workload: its pods not ended yet. */
-  private List<String> stop(PostgresMigration m, RecordedWorkload w) {
-    HasMetadata current = get(m, w.kind, w.name);
-    if (current == null) {
+  private List<String> stop(PostgresMigration m, RecordedWorkload w, boolean justRecorded) {
+    HasMetadata current = justRecorded ? null : get(m, w.kind, w.name);
+    if (current == null && !justRecorded) {
       return List.of();
     }
-    if (!MaintenancePatches.stopped(current)) {
+    if (current == null || !MaintenancePatches.stopped(current)) {
       try {
         current =
             client

@@ -88,8 +88,14 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
    * waited for until drainTimeout.
    */
   private Step drain(StatusDraft d, Ports ports) {
+    Maintenance maintenance = d.status().maintenance;
     List<String> left =
-        ports.maintenance().stopWorkloads(d.migration(), d.status().maintenance.workloads);
+        ports
+            .maintenance()
+            .stopWorkloads(d.migration(), maintenance.workloads, maintenance.stoppedAt == null);
+    if (maintenance.stoppedAt == null) {
+      maintenance.stoppedAt = d.timestamp();
+    }
     if (left.isEmpty()) {
       d.status().maintenance.sourceFenced = true;
       d.message("The app is stopped; fencing the source (read-only, sessions ended).");

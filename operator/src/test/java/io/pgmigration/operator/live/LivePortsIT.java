@@ -84,13 +84,15 @@ class LivePortsIT {
     assertThat(recorded)
         .extracting(w -> w.kind + "/" + w.name + " " + w.replicas + " " + w.suspend)
         .containsExactly("CronJob/nightly-report null false", "Deployment/web 2 null");
-    assertThat(ports.maintenance().stopWorkloads(m, recorded)).as("no pods run here").isEmpty();
+    assertThat(ports.maintenance().stopWorkloads(m, recorded, true))
+        .as("no pods run here")
+        .isEmpty();
     assertThat(web().getSpec().getReplicas()).isZero();
     assertThat(web().getMetadata().getAnnotations()).containsKey(MaintenancePatches.ANNOTATION);
     assertThat(cron().getSpec().getSuspend()).isTrue();
     // Scaled up again during the drain (a GitOps sync, say): the next look stops it again.
     client.apps().deployments().inNamespace("maintenance").withName("web").scale(3);
-    ports.maintenance().stopWorkloads(m, recorded);
+    ports.maintenance().stopWorkloads(m, recorded, false);
     assertThat(web().getSpec().getReplicas()).isZero();
 
     // A restarted operator recording again reads the annotations, not the stopped specs.

@@ -50,7 +50,8 @@ final class ScriptedMaintenance implements Maintenance {
   }
 
   @Override
-  public List<String> stopWorkloads(PostgresMigration migration, List<RecordedWorkload> stopped) {
+  public List<String> stopWorkloads(
+      PostgresMigration migration, List<RecordedWorkload> stopped, boolean justRecorded) {
     for (RecordedWorkload w : stopped) {
       String key = w.kind + "/" + w.name;
       recordedBeforeStop.putIfAbsent(key, replicas.get(key));

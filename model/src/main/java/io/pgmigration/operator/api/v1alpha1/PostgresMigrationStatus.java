@@ -185,6 +185,9 @@ public class PostgresMigrationStatus {
   public static class Maintenance {
     public List<RecordedWorkload> workloads = new ArrayList<>();
 
+    @JsonPropertyDescription("When the recorded workloads were stopped (RFC 3339).")
+    public String stoppedAt;
+
     @JsonPropertyDescription("Whether the source is currently fenced read-only.")
     public Boolean sourceFenced;
 

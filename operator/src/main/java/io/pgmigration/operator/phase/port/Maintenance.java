@@ -22,9 +22,12 @@ public interface Maintenance {
    * Scales each of {@code workloads} to zero or suspends it, annotating it with its record, unless
    * it already is; then tells which of their pods, and of their CronJobs' Jobs, have not ended yet.
    *
+   * @param justRecorded the workloads were recorded running a moment ago: they are stopped without
+   *     being read first
    * @return the pods not ended yet, by name
    */
-  List<String> stopWorkloads(PostgresMigration migration, List<RecordedWorkload> workloads);
+  List<String> stopWorkloads(
+      PostgresMigration migration, List<RecordedWorkload> workloads, boolean justRecorded);
 
   /**
    * Gives every workload in {@code recorded}, and every selected workload still carrying this
