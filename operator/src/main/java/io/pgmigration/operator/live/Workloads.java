@@ -178,23 +178,25 @@ final class Workloads {
       PostgresMigration m, List<RecordedWorkload> stopped, String stamp) {
     String secret = m.getSpec().app.databaseUrlSecret.name;
     List<String> restarted = new ArrayList<>();
+    List<Supplier<List<HasMetadata>>> lists = new ArrayList<>();
     for (Class<? extends HasMetadata> kind : List.of(Deployment.class, StatefulSet.class)) {
-      for (HasMetadata w : client.resources(kind).inNamespace(ns(m)).list().getItems()) {
-        PodTemplateSpec template = template(w);
-        boolean wasStopped =
-            stopped.stream().anyMatch(s -> s.kind.equals(kind(w)) && s.name.equals(name(w)));
-        if (wasStopped || !SecretReaders.reads(template.getSpec(), secret)) {
-          continue;
-        }
-        restarted.add(kind(w) + " " + name(w));
-        Map<String, String> annotations = template.getMetadata().getAnnotations();
-        if (annotations == null || !stamp.equals(annotations.get(SecretReaders.RESTARTED_AT))) {
-          client
-              .resources(kind)
-              .inNamespace(ns(m))
-              .withName(name(w))
-              .patch(MERGE, Serialization.asJson(SecretReaders.restartPatch(stamp)));
-        }
+      lists.add(() -> new ArrayList<>(client.resources(kind).inNamespace(ns(m)).list().getItems()));
+    }
+    for (HasMetadata w : AtOnce.all(lists)) {
+      PodTemplateSpec template = template(w);
+      boolean wasStopped =
+          stopped.stream().anyMatch(s -> s.kind.equals(kind(w)) && s.name.equals(name(w)));
+      if (wasStopped || !SecretReaders.reads(template.getSpec(), secret)) {
+        continue;
+      }
+      restarted.add(kind(w) + " " + name(w));
+      Map<String, String> annotations = template.getMetadata().getAnnotations();
+      if (annotations == null || !stamp.equals(annotations.get(SecretReaders.RESTARTED_AT))) {
+        client
+            .resources(w.getClass())
+            .inNamespace(ns(m))
+            .withName(name(w))
+            .patch(MERGE, Serialization.asJson(SecretReaders.restartPatch(stamp)));
       }
     }
     return restarted;
