@@ -3,12 +3,26 @@ package io.pgmigration.operator.db;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The same read on the source and on the destination at once: each side reads its own server, so a
  * comparison waits for the slower one only.
  */
 final class BothSides {
+  /**
+   * Threads for the source sides, one per read under way: the common pool has a single thread on
+   * two cores, and one migration's long read would hold up every other's.
+   */
+  private static final ExecutorService SOURCE_SIDES =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "pgmo-source-side");
+            t.setDaemon(true);
+            return t;
+          });
+
   private BothSides() {}
 
   /** A read of one side. */
@@ -30,7 +44,8 @@ final class BothSides {
               } catch (SQLException e) {
                 throw new CompletionException(e);
               }
-            });
+            },
+            SOURCE_SIDES);
     T destinationSide = destination.run();
     try {
       return new Pair<>(sourceSide.join(), destinationSide);

@@ -4,6 +4,10 @@ import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -12,6 +16,15 @@ import org.jboss.logging.Logger;
  */
 final class Sql {
   private static final Logger LOG = Logger.getLogger(Sql.class);
+
+  /** Threads that open destination sessions, one per session being opened; idle ones end. */
+  private static final ExecutorService CONNECTING =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "pgmo-connect");
+            t.setDaemon(true);
+            return t;
+          });
 
   private Sql() {}
 
@@ -56,15 +69,55 @@ final class Sql {
         });
   }
 
-  /** {@link #run} with a session on each database, closed afterwards. */
+  /**
+   * {@link #run} with a session on each database, both opened at once (each login is a round trip
+   * and a password hash on the server), closed afterwards.
+   */
   static <T> T onBoth(PostgresUri source, PostgresUri destination, String what, OnBoth<T> call) {
     return run(
         what,
         () -> {
-          try (Connection src = DatabaseProbe.connect(source);
-              Connection dst = DatabaseProbe.connect(destination)) {
+          CompletableFuture<Connection> opening =
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return DatabaseProbe.connect(destination);
+                    } catch (SQLException e) {
+                      throw new CompletionException(e);
+                    }
+                  },
+                  CONNECTING);
+          Connection src;
+          try {
+            src = DatabaseProbe.connect(source);
+          } catch (SQLException | RuntimeException e) {
+            // The destination's session, should it open, is closed rather than left behind.
+            opening.thenAccept(Sql::closeQuietly);
+            throw e;
+          }
+          try (src;
+              Connection dst = opened(opening)) {
             return call.run(src, dst);
           }
         });
+  }
+
+  private static Connection opened(CompletableFuture<Connection> opening) throws SQLException {
+    try {
+      return opening.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      // Only closing what was not used.
+    }
   }
 }
