@@ -164,7 +164,9 @@ public class PostgresMigrationReconciler
             writer,
             MAX_STEPS_PER_RECONCILE,
             (current, previous, status) -> {
-              // Once written: a step whose status could not be written runs again, and counts once.
+              // Once written or deferred. A step whose status could not be written runs again and
+              // counts once; what the counters count (rollbacks, failed checks, the downtime) is
+              // never deferred.
               metrics.observe(current, previous, status);
               Phase before = previous == null ? Phase.Pending : previous.currentPhase();
               LogContext.phase(status.phase);
