@@ -93,9 +93,12 @@ final class Workloads {
 
   /** {@link #stop} of one workload: its pods not ended yet. */
   private List<String> stop(PostgresMigration m, RecordedWorkload w, boolean justRecorded) {
-    HasMetadata current = justRecorded ? null : get(m, w.kind, w.name);
-    if (current == null && !justRecorded) {
-      return List.of();
+    HasMetadata current = null;
+    if (!justRecorded) {
+      current = get(m, w.kind, w.name);
+      if (current == null) {
+        return List.of();
+      }
     }
     if (current == null || !MaintenancePatches.stopped(current)) {
       try {
