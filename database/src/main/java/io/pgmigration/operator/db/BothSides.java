@@ -12,8 +12,9 @@ import java.util.concurrent.Executors;
  */
 final class BothSides {
   /**
-   * Threads for the source sides, one per read under way: the common pool has a single thread on
-   * two cores, and one migration's long read would hold up every other's.
+   * Threads for the source sides (and other reads {@link #start}ed), one per read under way: the
+   * common pool has a single thread on two cores, and one migration's long read would hold up every
+   * other's.
    */
   private static final ExecutorService SOURCE_SIDES =
       Executors.newCachedThreadPool(
@@ -36,16 +37,7 @@ final class BothSides {
 
   /** Runs {@code source} on another thread and {@code destination} on this one. */
   static <T> Pair<T> read(Read<T> source, Read<T> destination) throws SQLException {
-    CompletableFuture<T> sourceSide =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return source.run();
-              } catch (SQLException e) {
-                throw new CompletionException(e);
-              }
-            },
-            SOURCE_SIDES);
+    CompletableFuture<T> sourceSide = start(source);
     T destinationSide = destination.run();
     try {
       return new Pair<>(sourceSide.join(), destinationSide);
@@ -55,5 +47,21 @@ final class BothSides {
       }
       throw e;
     }
+  }
+
+  /**
+   * Starts {@code read} on a thread of its own; its SQLException comes out of the future as the
+   * cause of a CompletionException.
+   */
+  static <T> CompletableFuture<T> start(Read<T> read) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return read.run();
+          } catch (SQLException e) {
+            throw new CompletionException(e);
+          }
+        },
+        SOURCE_SIDES);
   }
 }

@@ -51,19 +51,8 @@ public final class CopyVerifier {
     limited.setProperty("socketTimeout", String.valueOf(statementLimit.toSeconds() + 15));
     // The schema's comparison (pg_dump on each side) meanwhile, on a thread of its own.
     CompletableFuture<SchemaComparison.Result> schemaCompared =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return SchemaComparison.compare(source, destination, ownership, statementLimit);
-              } catch (SQLException e) {
-                throw new CompletionException(e);
-              }
-            },
-            r -> {
-              Thread t = new Thread(r, "pgmo-schema-comparison");
-              t.setDaemon(true);
-              t.start();
-            });
+        BothSides.start(
+            () -> SchemaComparison.compare(source, destination, ownership, statementLimit));
     try (Connection src = DatabaseProbe.connect(source, limited);
         Connection dst = DatabaseProbe.connect(destination, limited)) {
       src.setReadOnly(true);
