@@ -1,11 +1,13 @@
 package io.pgmigration.operator.db;
 
+import io.pgmigration.operator.api.v1alpha1.SourceWrites;
 import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,19 +25,43 @@ public final class SourceFence {
   private SourceFence() {}
 
   /**
+   * What fencing found.
+   *
+   * @param unended the sessions that could not be ended ("user@application (pid N)"); the fence
+   *     holds only when this is empty
+   * @param writes the database's write counters, read in the fencing session right after every
+   *     other session ended (so they are complete); null when some could not be ended
+   */
+  public record Fenced(List<String> unended, SourceWrites writes) {}
+
+  /**
    * Fences the database {@code uri} names.
    *
    * @return the sessions that could not be ended ("user@application (pid N)"); the fence holds only
    *     when this is empty
    */
   public static List<String> fence(PostgresUri uri) throws SQLException {
-    try (Connection c = DatabaseProbe.connect(uri);
-        Statement s = c.createStatement()) {
+    try (Connection c = DatabaseProbe.connect(uri)) {
+      return fence(c, uri.database());
+    }
+  }
+
+  /**
+   * Fences the database {@code uri} names and, when every other session ended, reads its write
+   * counters as of {@code now} in the same session: one connection while the app is down.
+   */
+  public static Fenced fenceAndCount(PostgresUri uri, Instant now) throws SQLException {
+    try (Connection c = DatabaseProbe.connect(uri)) {
+      List<String> unended = fence(c, uri.database());
+      return new Fenced(unended, unended.isEmpty() ? WriteCounters.read(c, now) : null);
+    }
+  }
+
+  private static List<String> fence(Connection c, String database) throws SQLException {
+    try (Statement s = c.createStatement()) {
       ownSessionReadWrite(s);
       s.execute(
-          "ALTER DATABASE "
-              + quoteIdent(uri.database())
-              + " SET default_transaction_read_only = on");
+          "ALTER DATABASE " + quoteIdent(database) + " SET default_transaction_read_only = on");
       // Existing sessions keep their writable default: end them. pg_terminate_backend with a
       // timeout waits until each is gone. Sessions of other roles need superuser or
       // pg_signal_backend; those that cannot be ended are reported, not skipped silently.

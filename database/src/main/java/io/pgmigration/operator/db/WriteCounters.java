@@ -40,8 +40,14 @@ public final class WriteCounters {
 
   /** The counters of the database {@code uri} names, as of {@code now}. */
   public static SourceWrites read(PostgresUri uri, Instant now) throws SQLException {
-    try (Connection c = DatabaseProbe.connect(uri);
-        Statement s = c.createStatement()) {
+    try (Connection c = DatabaseProbe.connect(uri)) {
+      return read(c, now);
+    }
+  }
+
+  /** The counters of the database {@code c} is connected to, as of {@code now}. */
+  static SourceWrites read(Connection c, Instant now) throws SQLException {
+    try (Statement s = c.createStatement()) {
       SourceWrites w = new SourceWrites();
       w.readAt = Timestamps.of(now);
       long inserted = 0;

@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 @ConfigMapping(prefix = "pgmo.poll")
 public interface PollingConfig {
-  @WithDefault("100ms")
+  @WithDefault("1s")
   Duration drainFirst();
 
   @WithDefault("2s")

@@ -2,10 +2,9 @@ package io.pgmigration.operator.live;
 
 import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
-import io.pgmigration.operator.api.v1alpha1.SourceWrites;
 import io.pgmigration.operator.db.SourceFence;
-import io.pgmigration.operator.db.WriteCounters;
 import io.pgmigration.operator.phase.port.Maintenance;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,8 +17,8 @@ record LiveMaintenance(Workloads workloads, MigrationSecrets secrets) implements
 
   @Override
   public List<String> stopWorkloads(
-      PostgresMigration m, List<RecordedWorkload> stopped, boolean justRecorded) {
-    return workloads.stop(m, stopped, justRecorded);
+      PostgresMigration m, List<RecordedWorkload> stopped, boolean justRecorded, Duration wait) {
+    return workloads.stop(m, stopped, justRecorded, wait);
   }
 
   @Override
@@ -28,14 +27,10 @@ record LiveMaintenance(Workloads workloads, MigrationSecrets secrets) implements
   }
 
   @Override
-  public List<String> fenceSource(PostgresMigration m) {
-    return Sql.run("fence the source", () -> SourceFence.fence(secrets.source(m)));
-  }
-
-  @Override
-  public SourceWrites countSourceWrites(PostgresMigration m, Instant now) {
+  public SourceFence.Fenced fenceSource(PostgresMigration m, Instant now) {
     return Sql.run(
-        "count the writes to the source", () -> WriteCounters.read(secrets.source(m), now));
+        "fence the source and count its writes",
+        () -> SourceFence.fenceAndCount(secrets.source(m), now));
   }
 
   @Override

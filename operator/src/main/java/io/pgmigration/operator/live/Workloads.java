@@ -2,8 +2,8 @@ package io.pgmigration.operator.live;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,6 +21,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWork
 import io.pgmigration.operator.api.v1alpha1.WorkloadRef;
 import io.pgmigration.operator.k8s.MaintenancePatches;
 import io.pgmigration.operator.secrets.SecretReaders;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -80,19 +81,22 @@ final class Workloads {
 
   /**
    * Stops each of {@code workloads} that is not stopped yet (one patch; a workload gone is left),
-   * then lists its pods that have not ended: every moment of this is downtime, so the workloads are
-   * looked at all at once.
+   * then lists its pods that have not ended and watches them for up to {@code wait} until they
+   * have: every moment of this is downtime, so the workloads are looked at all at once, and a pod's
+   * end is seen as soon as the kubelet reports it.
    */
-  List<String> stop(PostgresMigration m, List<RecordedWorkload> workloads, boolean justRecorded) {
+  List<String> stop(
+      PostgresMigration m, List<RecordedWorkload> workloads, boolean justRecorded, Duration wait) {
     List<Supplier<List<String>>> each = new ArrayList<>();
     for (RecordedWorkload w : workloads) {
-      each.add(() -> stop(m, w, justRecorded));
+      each.add(() -> stop(m, w, justRecorded, wait));
     }
     return AtOnce.all(each);
   }
 
   /** {@link #stop} of one workload: its pods not ended yet. */
-  private List<String> stop(PostgresMigration m, RecordedWorkload w, boolean justRecorded) {
+  private List<String> stop(
+      PostgresMigration m, RecordedWorkload w, boolean justRecorded, Duration wait) {
     HasMetadata current = null;
     if (!justRecorded) {
       current = get(m, w.kind, w.name);
@@ -116,22 +120,26 @@ final class Workloads {
       }
     }
     if (current instanceof Deployment d) {
-      return running(m, d.getSpec().getSelector());
+      return PodEnds.left(client, ns(m), d.getSpec().getSelector(), wait);
     } else if (current instanceof StatefulSet s) {
-      return running(m, s.getSpec().getSelector());
+      return PodEnds.left(client, ns(m), s.getSpec().getSelector(), wait);
     } else if (current instanceof CronJob c) {
-      List<String> left = new ArrayList<>();
+      List<String> jobs = new ArrayList<>();
       for (Job job : client.batch().v1().jobs().inNamespace(ns(m)).list().getItems()) {
-        boolean owned =
-            job.getMetadata().getOwnerReferences().stream()
-                .anyMatch(o -> Objects.equals(o.getUid(), c.getMetadata().getUid()));
-        if (owned) {
-          left.addAll(
-              running(
-                  m, new LabelSelector(null, Map.of("batch.kubernetes.io/job-name", name(job)))));
+        if (job.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> Objects.equals(o.getUid(), c.getMetadata().getUid()))) {
+          jobs.add(name(job));
         }
       }
-      return left;
+      if (jobs.isEmpty()) {
+        return List.of();
+      }
+      LabelSelector ofJobs = new LabelSelector();
+      ofJobs.setMatchExpressions(
+          List.of(
+              new LabelSelectorRequirement(
+                  "batch.kubernetes.io/job-name", "In", jobs.stream().sorted().toList())));
+      return PodEnds.left(client, ns(m), ofJobs, wait);
     }
     return List.of();
   }
@@ -255,30 +263,6 @@ final class Workloads {
         : ((StatefulSet) w).getSpec().getTemplate();
   }
 
-  private List<String> running(PostgresMigration m, LabelSelector selector) {
-    return client.pods().inNamespace(ns(m)).withLabelSelector(selector).list().getItems().stream()
-        .filter(p -> !"Succeeded".equals(phase(p)) && !"Failed".equals(phase(p)))
-        .filter(p -> !stopped(p))
-        .map(p -> "Pod " + name(p))
-        .toList();
-  }
-
-  /**
-   * A pod being deleted whose every container has exited: nothing of it can write any more, though
-   * the kubelet has yet to report it gone (which takes it a moment more, all of it downtime). A
-   * container of a pod not being deleted may be restarted, so that pod still counts.
-   */
-  static boolean stopped(Pod p) {
-    if (p.getMetadata().getDeletionTimestamp() == null || p.getStatus() == null) {
-      return false;
-    }
-    var containers = p.getStatus().getContainerStatuses();
-    return containers != null
-        && !containers.isEmpty()
-        && containers.stream()
-            .allMatch(c -> c.getState() != null && c.getState().getTerminated() != null);
-  }
-
   HasMetadata get(PostgresMigration m, String kind, String name) {
     return client.resources(classOf(kind)).inNamespace(ns(m)).withName(name).get();
   }
@@ -305,10 +289,6 @@ final class Workloads {
       default ->
           throw new IllegalArgumentException("not a Deployment, StatefulSet or CronJob: " + kind);
     };
-  }
-
-  private static String phase(Pod p) {
-    return p.getStatus() == null ? null : p.getStatus().getPhase();
   }
 
   private static String name(HasMetadata h) {

@@ -3,6 +3,7 @@ package io.pgmigration.operator.phase;
 import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Maintenance;
 import io.pgmigration.operator.api.v1alpha1.SourceWrites;
+import io.pgmigration.operator.db.SourceFence;
 import io.pgmigration.operator.phase.port.Ports;
 import java.util.List;
 
@@ -33,7 +34,8 @@ final class FenceProof {
               + " proven.");
       return null;
     }
-    List<String> unended = ports.maintenance().fenceSource(d.migration());
+    SourceFence.Fenced fenced = ports.maintenance().fenceSource(d.migration(), d.now());
+    List<String> unended = fenced.unended();
     if (!unended.isEmpty()) {
       String why =
           "could not end "
@@ -44,8 +46,7 @@ final class FenceProof {
           + why
           + ". Nothing was switched; the app is back on the source.";
     }
-    SourceWrites now = ports.maintenance().countSourceWrites(d.migration(), d.now());
-    String evidence = now.differenceFrom(atFence);
+    String evidence = fenced.writes().differenceFrom(atFence);
     if (evidence != null) {
       d.condition(Conditions.Type.FENCE_HELD, false, Conditions.Reason.WRITTEN, evidence);
       return "A write reached the source after its fence closed, so the destination may lack it: "

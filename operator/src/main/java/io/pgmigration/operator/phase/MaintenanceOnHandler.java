@@ -7,8 +7,11 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Maintenance;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
 import io.pgmigration.operator.api.v1alpha1.RollbackCause;
 import io.pgmigration.operator.api.v1alpha1.Timestamps;
+import io.pgmigration.operator.db.SourceFence;
 import io.pgmigration.operator.phase.port.Ports;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -43,7 +46,8 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
     if (!Boolean.TRUE.equals(d.status().maintenance.sourceFenced)) {
       return drain(d, ports);
     }
-    List<String> unended = ports.maintenance().fenceSource(d.migration());
+    SourceFence.Fenced fenced = ports.maintenance().fenceSource(d.migration(), d.now());
+    List<String> unended = fenced.unended();
     if (!unended.isEmpty()) {
       return d.rollBack(
           Phase.Failed,
@@ -55,8 +59,7 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
               + ". Connect as the database owner with pg_signal_backend, or stop those clients");
     }
     // Every other session has just ended, so the counters are complete: the fence's evidence.
-    d.status().maintenance.writesAtFence =
-        ports.maintenance().countSourceWrites(d.migration(), d.now());
+    d.status().maintenance.writesAtFence = fenced.writes();
     d.moveTo(Phase.Migrating, "The app is stopped and the source is read-only; copying.");
     d.condition(
         Conditions.Type.MAINTENANCE_MODE,
@@ -89,10 +92,21 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
    */
   private Step drain(StatusDraft d, Ports ports) {
     Maintenance maintenance = d.status().maintenance;
+    String drainTimeout = d.spec().app.maintenance.drainTimeout;
+    Instant began = Instant.parse(d.status().downtime.startedAt);
+    Instant giveUp = began.plus(Durations.parse(drainTimeout));
+    // During the first seconds a look watches the pods end, as far as drainTimeout allows; after
+    // that, a slow app is looked at now and then.
+    boolean first = d.now().isBefore(began.plus(Polling.FIRST_DRAIN));
+    Duration wait =
+        first && d.now().isBefore(giveUp)
+            ? Collections.min(List.of(polling.drainFirst(), Duration.between(d.now(), giveUp)))
+            : Duration.ZERO;
     List<String> left =
         ports
             .maintenance()
-            .stopWorkloads(d.migration(), maintenance.workloads, maintenance.stoppedAt == null);
+            .stopWorkloads(
+                d.migration(), maintenance.workloads, maintenance.stoppedAt == null, wait);
     if (maintenance.stoppedAt == null) {
       maintenance.stoppedAt = d.timestamp();
     }
@@ -101,10 +115,7 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
       d.message("The app is stopped; fencing the source (read-only, sessions ended).");
       return Step.now();
     }
-    String drainTimeout = d.spec().app.maintenance.drainTimeout;
-    Instant began = Instant.parse(d.status().downtime.startedAt);
-    Instant giveUp = began.plus(Durations.parse(drainTimeout));
-    if (!d.now().isBefore(giveUp)) {
+    if (!d.now().plus(wait).isBefore(giveUp)) {
       return d.rollBack(
           Phase.Failed,
           RollbackCause.DrainTimeout,
@@ -121,11 +132,9 @@ record MaintenanceOnHandler(Polling polling) implements PhaseHandler {
             + left.size()
             + " pod(s) of the app to end: "
             + String.join(", ", left));
-    // The app's pods are not the operator's: a watch on them would cache every pod of the cluster.
-    // At first they are looked at often, and the status written only now and then.
-    return d.now().isBefore(began.plus(Polling.FIRST_DRAIN))
-        ? Step.quietlyAfter(polling.drainFirst())
-        : Step.after(polling.drain());
+    // The app's pods are not the operator's, so they are watched only during a look, not cached.
+    // The status is written only now and then while the looks follow each other.
+    return first ? Step.quietlyAfter(Duration.ZERO) : Step.after(polling.drain());
   }
 
   /** "3 workloads (Deployment web, Deployment worker, CronJob nightly-report)". */

@@ -3,6 +3,7 @@ package io.pgmigration.operator.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -16,10 +17,13 @@ import io.pgmigration.operator.phase.port.Ports;
 import io.pgmigration.operator.testing.KubeApiServers;
 import io.pgmigration.operator.testing.Manifests;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +88,7 @@ class LivePortsIT {
     assertThat(recorded)
         .extracting(w -> w.kind + "/" + w.name + " " + w.replicas + " " + w.suspend)
         .containsExactly("CronJob/nightly-report null false", "Deployment/web 2 null");
-    assertThat(ports.maintenance().stopWorkloads(m, recorded, true))
+    assertThat(ports.maintenance().stopWorkloads(m, recorded, true, Duration.ZERO))
         .as("no pods run here")
         .isEmpty();
     assertThat(web().getSpec().getReplicas()).isZero();
@@ -92,7 +96,7 @@ class LivePortsIT {
     assertThat(cron().getSpec().getSuspend()).isTrue();
     // Scaled up again during the drain (a GitOps sync, say): the next look stops it again.
     client.apps().deployments().inNamespace("maintenance").withName("web").scale(3);
-    ports.maintenance().stopWorkloads(m, recorded, false);
+    ports.maintenance().stopWorkloads(m, recorded, false, Duration.ZERO);
     assertThat(web().getSpec().getReplicas()).isZero();
 
     // A restarted operator recording again reads the annotations, not the stopped specs.
@@ -113,6 +117,42 @@ class LivePortsIT {
     client.apps().deployments().inNamespace("maintenance").withName("web").scale(5);
     ports.maintenance().restoreWorkloads(m, recorded);
     assertThat(web().getSpec().getReplicas()).isEqualTo(5);
+  }
+
+  @Test
+  void theDrainSeesAPodEndWhileItWatches() {
+    PostgresMigration m = migrationIn("drain");
+    client.resource(Manifests.appDeployment("drain", "web")).create();
+    // No controller runs here: the pod stays until deleted by hand.
+    client
+        .pods()
+        .inNamespace("drain")
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("web-1")
+                .withLabels(Map.of("app", "web"))
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("postgres:15")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+    List<RecordedWorkload> recorded = ports.maintenance().recordWorkloads(m);
+    assertThat(ports.maintenance().stopWorkloads(m, recorded, true, Duration.ZERO))
+        .containsExactly("Pod web-1");
+
+    CompletableFuture<Void> deletion =
+        CompletableFuture.runAsync(
+            () -> client.pods().inNamespace("drain").withName("web-1").delete(),
+            CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+    // Deleted while the look watches: it ends the look, which would otherwise last ten minutes.
+    assertThat(ports.maintenance().stopWorkloads(m, recorded, false, Duration.ofMinutes(10)))
+        .isEmpty();
+    deletion.join();
   }
 
   @Test

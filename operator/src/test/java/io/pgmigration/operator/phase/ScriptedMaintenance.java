@@ -4,7 +4,9 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigration;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.RecordedWorkload;
 import io.pgmigration.operator.api.v1alpha1.SourceWrites;
 import io.pgmigration.operator.api.v1alpha1.Timestamps;
+import io.pgmigration.operator.db.SourceFence;
 import io.pgmigration.operator.phase.port.Maintenance;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,7 +53,10 @@ final class ScriptedMaintenance implements Maintenance {
 
   @Override
   public List<String> stopWorkloads(
-      PostgresMigration migration, List<RecordedWorkload> stopped, boolean justRecorded) {
+      PostgresMigration migration,
+      List<RecordedWorkload> stopped,
+      boolean justRecorded,
+      Duration wait) {
     for (RecordedWorkload w : stopped) {
       String key = w.kind + "/" + w.name;
       recordedBeforeStop.putIfAbsent(key, replicas.get(key));
@@ -67,13 +72,13 @@ final class ScriptedMaintenance implements Maintenance {
   }
 
   @Override
-  public List<String> fenceSource(PostgresMigration migration) {
+  public SourceFence.Fenced fenceSource(PostgresMigration migration, Instant now) {
     fenced = true;
-    return unendedSessions;
+    return new SourceFence.Fenced(
+        unendedSessions, unendedSessions.isEmpty() ? writesAt(now) : null);
   }
 
-  @Override
-  public SourceWrites countSourceWrites(PostgresMigration migration, Instant now) {
+  private SourceWrites writesAt(Instant now) {
     SourceWrites w = new SourceWrites();
     w.readAt = Timestamps.of(now);
     w.rowsInserted = 1000 + writesPastFence;

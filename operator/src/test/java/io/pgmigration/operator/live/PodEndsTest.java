@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.Test;
 
 /** When the drain counts an app's pod as ended before the kubelet reports it gone. */
-class WorkloadsStoppedTest {
+class PodEndsTest {
   private static Pod pod(boolean deleting, boolean... terminated) {
     PodBuilder b = new PodBuilder().withNewMetadata().withName("web-1").endMetadata();
     if (deleting) {
@@ -37,13 +37,22 @@ class WorkloadsStoppedTest {
 
   @Test
   void aPodBeingDeletedWhoseContainersAllExitedHasStopped() {
-    assertThat(Workloads.stopped(pod(true, true, true))).isTrue();
+    assertThat(PodEnds.ended(pod(true, true, true))).isTrue();
   }
 
   @Test
   void aContainerStillRunningOrAPodNotBeingDeletedCounts() {
-    assertThat(Workloads.stopped(pod(true, true, false))).isFalse();
-    assertThat(Workloads.stopped(pod(false, true))).as("may be restarted").isFalse();
-    assertThat(Workloads.stopped(pod(true))).as("no container reported yet").isFalse();
+    assertThat(PodEnds.ended(pod(true, true, false))).isFalse();
+    assertThat(PodEnds.ended(pod(false, true))).as("may be restarted").isFalse();
+    assertThat(PodEnds.ended(pod(true))).as("no container reported yet").isFalse();
+  }
+
+  @Test
+  void aPodThatRanToItsEndHasEnded() {
+    Pod job = pod(false, true);
+    job.getStatus().setPhase("Succeeded");
+    assertThat(PodEnds.ended(job)).isTrue();
+    job.getStatus().setPhase("Failed");
+    assertThat(PodEnds.ended(job)).isTrue();
   }
 }
