@@ -64,4 +64,16 @@ final class BothSides {
         },
         SOURCE_SIDES);
   }
+
+  /** What {@code f} returned, or the SQLException or RuntimeException it threw. */
+  static <T> T joined(CompletableFuture<T> f) throws SQLException {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
 }

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Compares source and destination after the copy: every user table by row count and, with {@link
@@ -32,7 +31,8 @@ public final class CopyVerifier {
    * Compares the two databases; their schemas with owners and grants when the copy keeps them.
    *
    * @param compareTables whether to compare every table's rows (a Streaming switch-over that
-   *     compared the rows changed since its verification while Ready does not) *
+   *     compared the rows changed since its verification while Ready does not)
+   * @param compareSchema whether to compare the schemas (that switch-over compared them too)
    * @param statementLimit how long one statement (a whole table read at once) may run on either
    *     side, and how long either server may take to answer: a server that stops answering fails
    *     the verification instead of keeping the app down
@@ -43,6 +43,7 @@ public final class CopyVerifier {
       VerificationMode mode,
       Ownership ownership,
       boolean compareTables,
+      boolean compareSchema,
       Duration statementLimit)
       throws SQLException {
     // The server ends a statement at the limit; the socket gives up a little later, for a server
@@ -51,8 +52,16 @@ public final class CopyVerifier {
     limited.setProperty("socketTimeout", String.valueOf(statementLimit.toSeconds() + 15));
     // The schema's comparison (pg_dump on each side) meanwhile, on a thread of its own.
     CompletableFuture<SchemaComparison.Result> schemaCompared =
-        BothSides.start(
-            () -> SchemaComparison.compare(source, destination, ownership, statementLimit));
+        compareSchema
+            ? BothSides.start(
+                () ->
+                    SchemaComparison.compare(
+                        source,
+                        destination,
+                        ownership,
+                        statementLimit,
+                        SchemaComparison.Leaving.NOTHING))
+            : CompletableFuture.completedFuture(null);
     try (Connection src = DatabaseProbe.connect(source, limited);
         Connection dst = DatabaseProbe.connect(destination, limited)) {
       src.setReadOnly(true);
@@ -79,26 +88,16 @@ public final class CopyVerifier {
                 "large objects",
                 objects + " on the source, " + destinationObjects + " on the destination"));
       }
-      SchemaComparison.Result schema = joined(schemaCompared);
-      mismatches.addAll(schema.mismatches());
+      SchemaComparison.Result schema = BothSides.joined(schemaCompared);
       PostgresMigrationStatus.Verification result = new PostgresMigrationStatus.Verification();
-      result.schemaObjectsCompared = schema.compared();
+      if (schema != null) {
+        mismatches.addAll(schema.mismatches());
+        result.schemaObjectsCompared = schema.compared();
+      }
       result.tablesCompared = compareTables ? tables.size() : null;
       result.sequencesCompared = sequences.size();
       result.mismatches = mismatches;
       return result;
-    }
-  }
-
-  /** What {@code f} returned, or the SQLException or RuntimeException it threw. */
-  private static <T> T joined(CompletableFuture<T> f) throws SQLException {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof SQLException sql) {
-        throw sql;
-      }
-      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
   }
 

@@ -110,8 +110,16 @@ public final class SchemaDump {
   /** The whole schema of {@code database}, as the copy restores it, as text. */
   static String schema(PostgresUri database, Ownership ownership, Instant deadline)
       throws SQLException, TimedOut {
+    return schema(database, ownership, List.of(), deadline);
+  }
+
+  /** {@link #schema} with pg_dump's {@code options} besides. */
+  static String schema(
+      PostgresUri database, Ownership ownership, List<String> options, Instant deadline)
+      throws SQLException, TimedOut {
     List<String> what = new ArrayList<>(List.of("--schema-only"));
     what.addAll(CopyContract.dumpOptions(ownership));
+    what.addAll(options);
     return dump(database, what, deadline);
   }
 

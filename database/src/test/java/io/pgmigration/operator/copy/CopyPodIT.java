@@ -78,6 +78,7 @@ class CopyPodIT {
               VerificationMode.Checksums,
               io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
               true,
+              true,
               java.time.Duration.ofMinutes(5));
       assertThat(v.mismatches).isEmpty();
       assertThat(v.tablesCompared).isEqualTo(5);

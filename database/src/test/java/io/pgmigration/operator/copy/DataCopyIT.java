@@ -271,6 +271,7 @@ class DataCopyIT {
             VerificationMode.Checksums,
             Ownership.Preserve,
             true,
+            true,
             java.time.Duration.ofMinutes(5));
     assertThat(v.mismatches).isEmpty();
     assertThat(v.tablesCompared).isGreaterThanOrEqualTo(20);

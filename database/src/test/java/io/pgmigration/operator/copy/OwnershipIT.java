@@ -133,6 +133,7 @@ class OwnershipIT {
                       VerificationMode.Checksums,
                       Ownership.Preserve,
                       true,
+                      true,
                       java.time.Duration.ofMinutes(5))
                   .mismatches)
           .isEmpty();

@@ -48,6 +48,7 @@ class CopyVerifierIT {
         mode,
         io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
         true,
+        true,
         java.time.Duration.ofMinutes(5));
   }
 

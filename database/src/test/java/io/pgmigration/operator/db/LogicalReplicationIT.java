@@ -128,6 +128,7 @@ class LogicalReplicationIT {
               io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.VerificationMode.Checksums,
               io.pgmigration.operator.api.v1alpha1.PostgresMigrationSpec.Ownership.Preserve,
               true,
+              true,
               java.time.Duration.ofMinutes(5));
       assertThat(verification.mismatches).isEmpty();
       assertThat(destination.query("SELECT count FROM customer_count"))

@@ -62,7 +62,7 @@ record LiveCopying(
   }
 
   @Override
-  public Verification verify(PostgresMigration m, boolean tables) {
+  public Verification verify(PostgresMigration m, boolean tables, boolean schema) {
     return Sql.run(
         "verify the copy",
         () ->
@@ -72,6 +72,7 @@ record LiveCopying(
                 m.getSpec().verification,
                 m.getSpec().ownership,
                 tables,
+                schema,
                 statementLimit));
   }
 

@@ -32,7 +32,7 @@ public final class LivePorts {
             client, secrets, workloads, servers, copyImage, DatabaseClaims.fromEnvironment(client)),
         new LiveMaintenance(workloads, secrets),
         new LiveCopying(new CopyJobs(client, jobs), secrets, copyImage, watchdog.statement()),
-        new LiveReplication(secrets),
+        new LiveReplication(secrets, watchdog.statement()),
         new LivePromotion(client, secrets, workloads, servers),
         (m, reason, message) -> Events.record(client, m, "Warning", reason, message),
         notifications,

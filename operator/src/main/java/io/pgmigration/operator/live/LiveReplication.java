@@ -9,6 +9,7 @@ import io.pgmigration.operator.db.DatabaseProbe;
 import io.pgmigration.operator.db.FollowUpChecks;
 import io.pgmigration.operator.db.LogicalReplication;
 import io.pgmigration.operator.db.OnlineVerification;
+import io.pgmigration.operator.db.SchemaComparison;
 import io.pgmigration.operator.db.Sequences;
 import io.pgmigration.operator.phase.port.Replication;
 import io.pgmigration.operator.secrets.PostgresUri;
@@ -18,8 +19,13 @@ import java.time.Duration;
 import java.util.List;
 import org.jboss.logging.Logger;
 
-/** Logical replication between the two databases ({@link LogicalReplication}), live. */
-record LiveReplication(MigrationSecrets secrets) implements Replication {
+/**
+ * Logical replication between the two databases ({@link LogicalReplication}), live.
+ *
+ * @param statementLimit how long the switch-over's comparison of the schemas may take ({@link
+ *     io.pgmigration.operator.phase.Watchdog#statement})
+ */
+record LiveReplication(MigrationSecrets secrets, Duration statementLimit) implements Replication {
   private static final Logger LOG = Logger.getLogger(LiveReplication.class);
 
   @Override
@@ -80,30 +86,48 @@ record LiveReplication(MigrationSecrets secrets) implements Replication {
 
   @Override
   public Finish finish(PostgresMigration m, String name, ChangesSince changes) {
+    PostgresUri source = secrets.source(m);
+    PostgresUri destination = secrets.destination(m);
     return Sql.onBoth(
-        secrets.source(m),
-        secrets.destination(m),
+        source,
+        destination,
         "complete the destination and drop the replication " + name,
         (src, dst) -> {
           long began = System.nanoTime();
           int sequences = Sequences.copy(src, dst);
           int views = LogicalReplication.refreshMaterializedViews(src, dst);
           long completed = System.nanoTime();
+          // The schemas (pg_dump on each side, a process each) are compared meanwhile, leaving
+          // out what is dropped below: Verifying need not dump them again.
+          SchemaComparison.Started schema =
+              changes == null
+                  ? null
+                  : SchemaComparison.start(
+                      source,
+                      destination,
+                      m.getSpec().ownership,
+                      statementLimit,
+                      SchemaComparison.Leaving.replication(name));
           ChangedRows.Result compared =
               changes == null
                   ? null
                   : ChangedRows.compare(
                       src, dst, changes.covered(), changes.followed(), checksums(m));
           long comparedAt = System.nanoTime();
+          SchemaComparison.Result schemaCompared = schema == null ? null : schema.result();
+          long schemaAt = System.nanoTime();
           List<String> dropped = LogicalReplication.drop(dst, src, name);
           LOG.debugf(
-              "switch-over: %d ms completing, %d ms comparing, %d ms dropping",
+              "switch-over: %d ms completing, %d ms comparing the changed rows, %d ms more for"
+                  + " the schemas, %d ms dropping",
               (completed - began) / 1_000_000,
               (comparedAt - completed) / 1_000_000,
-              (System.nanoTime() - comparedAt) / 1_000_000);
+              (schemaAt - comparedAt) / 1_000_000,
+              (System.nanoTime() - schemaAt) / 1_000_000);
           return new Finish(
               sequences + " sequence(s) set and " + views + " materialized view(s) refreshed",
               compared,
+              schemaCompared,
               dropped);
         });
   }

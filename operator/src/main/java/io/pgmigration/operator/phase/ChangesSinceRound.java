@@ -4,10 +4,14 @@ import io.pgmigration.operator.api.v1alpha1.Conditions;
 import io.pgmigration.operator.api.v1alpha1.OnlineVerificationStatus;
 import io.pgmigration.operator.api.v1alpha1.OnlineVerificationStatus.OnlineVerificationState;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
+import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification.Mismatch;
 import io.pgmigration.operator.db.ChangedRows;
+import io.pgmigration.operator.db.SchemaComparison;
 import io.pgmigration.operator.phase.port.Replication;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -42,18 +46,24 @@ final class ChangesSinceRound {
   }
 
   /**
-   * Records what the comparison asked by {@link #wanted} found.
+   * Records what the comparison asked by {@link #wanted} found, and the comparison of the schemas
+   * made meanwhile.
    *
    * @param result what was compared, null when nothing was
+   * @param schema the schemas compared, null when they were not
    * @return what was compared, in words ("" when there was no round, and Verifying compares every
-   *     table); null when they differ (in {@code status.verification})
+   *     table); null when they, or the schemas, differ (in {@code status.verification})
    */
-  static String record(StatusDraft d, ChangedRows.Result result) {
+  static String record(StatusDraft d, ChangedRows.Result result, SchemaComparison.Result schema) {
     OnlineVerificationStatus v = d.status().onlineVerification;
     if (result != null) {
-      if (!result.mismatches().isEmpty()) {
+      List<Mismatch> mismatches = new ArrayList<>(result.mismatches());
+      if (schema != null) {
+        mismatches.addAll(schema.mismatches());
+      }
+      if (!mismatches.isEmpty()) {
         Verification failed = new Verification();
-        failed.mismatches = result.mismatches();
+        failed.mismatches = mismatches;
         d.status().verification = failed;
         d.condition(Conditions.Type.VERIFIED, false, Conditions.Reason.MISMATCH, mismatches(d));
         return null;
@@ -62,6 +72,7 @@ final class ChangesSinceRound {
       s.tables = result.tables();
       s.rows = result.rows();
       s.wholeTables = result.wholeTables();
+      s.schemaObjects = schema == null ? null : schema.compared();
       String started = d.status().startedAt != null ? d.status().startedAt : d.timestamp();
       s.roundAgeSeconds =
           Duration.between(Instant.parse(v.verifiedAt), Instant.parse(started)).toSeconds();

@@ -55,12 +55,12 @@ record StreamingSwitchover(Polling polling) {
     List<String> dropped = finish.dropped();
     r.stage = ReplicationStage.Dropped;
     r.droppedAt = d.timestamp();
-    String changed = ChangesSinceRound.record(d, finish.changes());
+    String changed = ChangesSinceRound.record(d, finish.changes(), finish.schema());
     if (changed == null) {
       return d.rollBack(
           Phase.Failed,
           RollbackCause.VerificationMismatch,
-          "The rows changed since the verification while Ready differ: "
+          "The rows changed since the verification while Ready, or the schemas, differ: "
               + ChangesSinceRound.mismatches(d));
     }
     Progress p = d.progress();

@@ -1,6 +1,7 @@
 package io.pgmigration.operator.phase;
 
 import io.pgmigration.operator.api.v1alpha1.Conditions;
+import io.pgmigration.operator.api.v1alpha1.OnlineVerificationStatus;
 import io.pgmigration.operator.api.v1alpha1.Phase;
 import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification;
 import io.pgmigration.operator.api.v1alpha1.RollbackCause;
@@ -15,11 +16,17 @@ final class VerifyingHandler implements PhaseHandler {
   @Override
   public Step handle(StatusDraft d, Ports ports) {
     CancelRefusal.check(d, ports.notices());
-    boolean verifiedWhileReady = ChangesSinceRound.done(d.status().onlineVerification);
-    Verification v = ports.copying().verify(d.migration(), !verifiedWhileReady);
+    OnlineVerificationStatus online = d.status().onlineVerification;
+    boolean verifiedWhileReady = ChangesSinceRound.done(online);
+    boolean schemaCompared = verifiedWhileReady && online.switchover.schemaObjects != null;
+    Verification v = ports.copying().verify(d.migration(), !verifiedWhileReady, !schemaCompared);
     d.status().verification = v;
     if (verifiedWhileReady) {
-      v.tablesCompared = d.status().onlineVerification.verifiedTables;
+      v.tablesCompared = online.verifiedTables;
+    }
+    if (schemaCompared) {
+      // At the switch-over, without a difference: it would have failed there.
+      v.schemaObjectsCompared = online.switchover.schemaObjects;
     }
     String compared =
         (verifiedWhileReady

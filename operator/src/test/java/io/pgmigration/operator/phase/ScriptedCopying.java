@@ -55,15 +55,20 @@ final class ScriptedCopying implements Copying {
   /** Whether the last verification compared the tables. */
   Boolean tablesVerified;
 
+  /** Whether the last verification compared the schemas. */
+  Boolean schemaVerified;
+
   @Override
-  public Verification verify(PostgresMigration migration, boolean tables) {
+  public Verification verify(PostgresMigration migration, boolean tables, boolean schema) {
     tablesVerified = tables;
+    schemaVerified = schema;
     if (verifyFailure != null) {
       throw verifyFailure;
     }
     Verification v = new Verification();
     v.tablesCompared = 5;
     v.sequencesCompared = 1;
+    v.schemaObjectsCompared = schema ? 7 : null;
     v.mismatches = mismatches;
     return v;
   }

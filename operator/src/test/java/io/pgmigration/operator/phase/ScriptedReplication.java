@@ -5,6 +5,7 @@ import io.pgmigration.operator.db.ChangedRows;
 import io.pgmigration.operator.db.ChunkChecks;
 import io.pgmigration.operator.db.ChunkResults;
 import io.pgmigration.operator.db.FollowUpChecks;
+import io.pgmigration.operator.db.SchemaComparison;
 import io.pgmigration.operator.phase.port.Replication;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ final class ScriptedReplication implements Replication {
   List<ChunkResults.Difference> differences = new ArrayList<>();
   final List<List<String>> rechecks = new ArrayList<>();
   ChangedRows.Result changes = new ChangedRows.Result(2, 15, 1, List.of());
+
+  /** What the switch-over's comparison of the schemas finds. */
+  SchemaComparison.Result schema = new SchemaComparison.Result(List.of(), 12);
+
   Long comparedSince;
   Long comparedFollowed;
 
@@ -66,14 +71,17 @@ final class ScriptedReplication implements Replication {
   public Finish finish(PostgresMigration migration, String name, ChangesSince since) {
     replicasCompleted++;
     ChangedRows.Result compared = null;
+    SchemaComparison.Result schemaCompared = null;
     if (since != null) {
       comparedSince = since.covered();
       comparedFollowed = since.followed();
       compared = changes;
+      schemaCompared = schema;
     }
     return new Finish(
         "2 sequence(s) set and 0 materialized view(s) refreshed",
         compared,
+        schemaCompared,
         dropReplication(migration, name));
   }
 

@@ -11,6 +11,7 @@ import io.pgmigration.operator.api.v1alpha1.PostgresMigrationStatus.Verification
 import io.pgmigration.operator.db.ChangedRows;
 import io.pgmigration.operator.db.ChunkResults;
 import io.pgmigration.operator.db.FollowUpChecks;
+import io.pgmigration.operator.db.SchemaComparison;
 import io.pgmigration.operator.phase.port.Copying.CopyJob;
 import io.pgmigration.operator.phase.port.Replication;
 import io.pgmigration.operator.testing.Manifests;
@@ -197,7 +198,27 @@ class StreamingStartGateTest {
     assertThat(m.getStatus().message).contains("since then 15 changed row(s) in 2 table(s)");
     stepUntil(m, Phase.Migrated, 2);
     assertThat(ctx.copying.tablesVerified).as("Verifying reads no table whole").isFalse();
+    assertThat(ctx.copying.schemaVerified)
+        .as("nor dumps the schemas, compared at the switch-over")
+        .isFalse();
     assertThat(m.getStatus().verification.tablesCompared).isEqualTo(2);
+    assertThat(m.getStatus().verification.schemaObjectsCompared).isEqualTo(12);
+    assertThat(m.getStatus().message).contains("and 12 schema objects");
+  }
+
+  @Test
+  void aSchemaDifferenceAtTheSwitchOverRollsBack() {
+    PostgresMigration m = ready();
+    Mismatch mismatch = new Mismatch();
+    mismatch.table = "INDEX public.orders_placed";
+    mismatch.detail = "schema: missing on the destination";
+    ctx.replication.schema = new SchemaComparison.Result(List.of(mismatch), 12);
+    m.getSpec().start = true;
+    stepUntil(m, Phase.Failed, 20);
+    assertThat(m.getStatus().message)
+        .contains("or the schemas, differ")
+        .contains("INDEX public.orders_placed: schema: missing on the destination");
+    assertThat(ctx.maintenance.fenced).isFalse();
   }
 
   @Test
@@ -283,5 +304,6 @@ class StreamingStartGateTest {
     stepUntil(m, Phase.Migrated, 12);
     assertThat(ctx.replication.comparedSince).isNull();
     assertThat(ctx.copying.tablesVerified).isTrue();
+    assertThat(ctx.copying.schemaVerified).isTrue();
   }
 }

@@ -104,6 +104,11 @@ public class OnlineVerificationStatus {
     @JsonPropertyDescription("Tables compared whole (no key, or truncated).")
     public Integer wholeTables;
 
+    @JsonPropertyDescription(
+        "Schema objects compared meanwhile, without the replication's own; Verifying does not"
+            + " compare the schemas again.")
+    public Integer schemaObjects;
+
     @JsonPropertyDescription("The age of the last complete round when the app stopped, seconds.")
     public Long roundAgeSeconds;
 

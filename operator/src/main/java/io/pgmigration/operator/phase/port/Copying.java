@@ -21,11 +21,12 @@ public interface Copying {
   void deleteCopyJob(PostgresMigration migration, String name);
 
   /**
-   * Compares every sequence, the large objects and the schema of source and destination, and every
-   * table when {@code tables} (a Streaming switch-over that has compared the rows changed since the
-   * verification while Ready leaves them out).
+   * Compares every sequence and the large objects of source and destination, their schemas when
+   * {@code schema}, and every table when {@code tables} (a Streaming switch-over that has compared
+   * the rows changed since the verification while Ready, and the schemas meanwhile, leaves them
+   * out).
    */
-  Verification verify(PostgresMigration migration, boolean tables);
+  Verification verify(PostgresMigration migration, boolean tables, boolean schema);
 
   /**
    * A copy Job's state, and a detail worth telling (why it failed, why it cannot start).

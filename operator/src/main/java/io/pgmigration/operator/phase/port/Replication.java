@@ -5,6 +5,7 @@ import io.pgmigration.operator.db.ChangedRows;
 import io.pgmigration.operator.db.ChunkChecks;
 import io.pgmigration.operator.db.ChunkResults;
 import io.pgmigration.operator.db.FollowUpChecks;
+import io.pgmigration.operator.db.SchemaComparison;
 import java.time.Duration;
 import java.util.List;
 
@@ -88,9 +89,15 @@ public interface Replication {
    *
    * @param completed the sequences set and materialized views refreshed, in words
    * @param changes the changed rows compared; null when none were asked for
+   * @param schema the schemas compared, without the replication's own objects, meanwhile; null when
+   *     the changed rows were not asked for
    * @param dropped what was dropped, e.g. "slot pgmo_…"
    */
-  record Finish(String completed, ChangedRows.Result changes, List<String> dropped) {}
+  record Finish(
+      String completed,
+      ChangedRows.Result changes,
+      SchemaComparison.Result schema,
+      List<String> dropped) {}
 
   /**
    * Whether the verification while Ready can begin.
