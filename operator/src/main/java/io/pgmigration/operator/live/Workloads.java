@@ -82,21 +82,20 @@ final class Workloads {
   /**
    * Stops each of {@code workloads} that is not stopped yet (one patch; a workload gone is left),
    * then lists its pods that have not ended and watches them for up to {@code wait} until they
-   * have: every moment of this is downtime, so the workloads are looked at all at once, and a pod's
-   * end is seen as soon as the kubelet reports it.
+   * have: every moment of this is downtime, so the workloads are stopped and listed all at once,
+   * then all watched at once, and a pod's end is seen as soon as the kubelet reports it.
    */
   List<String> stop(
       PostgresMigration m, List<RecordedWorkload> workloads, boolean justRecorded, Duration wait) {
-    List<Supplier<List<String>>> each = new ArrayList<>();
+    List<Supplier<List<PodEnds.Listed>>> each = new ArrayList<>();
     for (RecordedWorkload w : workloads) {
-      each.add(() -> stop(m, w, justRecorded, wait));
+      each.add(() -> stop(m, w, justRecorded));
     }
-    return AtOnce.all(each);
+    return PodEnds.left(client, AtOnce.all(each), wait);
   }
 
-  /** {@link #stop} of one workload: its pods not ended yet. */
-  private List<String> stop(
-      PostgresMigration m, RecordedWorkload w, boolean justRecorded, Duration wait) {
+  /** {@link #stop} of one workload: its pods, as listed (none when it is gone). */
+  private List<PodEnds.Listed> stop(PostgresMigration m, RecordedWorkload w, boolean justRecorded) {
     HasMetadata current = null;
     if (!justRecorded) {
       current = get(m, w.kind, w.name);
@@ -119,10 +118,11 @@ final class Workloads {
         return List.of();
       }
     }
+    LabelSelector pods = null;
     if (current instanceof Deployment d) {
-      return PodEnds.left(client, ns(m), d.getSpec().getSelector(), wait);
+      pods = d.getSpec().getSelector();
     } else if (current instanceof StatefulSet s) {
-      return PodEnds.left(client, ns(m), s.getSpec().getSelector(), wait);
+      pods = s.getSpec().getSelector();
     } else if (current instanceof CronJob c) {
       List<String> jobs = new ArrayList<>();
       for (Job job : client.batch().v1().jobs().inNamespace(ns(m)).list().getItems()) {
@@ -131,17 +131,15 @@ final class Workloads {
           jobs.add(name(job));
         }
       }
-      if (jobs.isEmpty()) {
-        return List.of();
+      if (!jobs.isEmpty()) {
+        pods = new LabelSelector();
+        pods.setMatchExpressions(
+            List.of(
+                new LabelSelectorRequirement(
+                    "batch.kubernetes.io/job-name", "In", jobs.stream().sorted().toList())));
       }
-      LabelSelector ofJobs = new LabelSelector();
-      ofJobs.setMatchExpressions(
-          List.of(
-              new LabelSelectorRequirement(
-                  "batch.kubernetes.io/job-name", "In", jobs.stream().sorted().toList())));
-      return PodEnds.left(client, ns(m), ofJobs, wait);
     }
-    return List.of();
+    return pods == null ? List.of() : List.of(PodEnds.list(client, ns(m), pods));
   }
 
   /**

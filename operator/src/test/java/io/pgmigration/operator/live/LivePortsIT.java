@@ -120,36 +120,41 @@ class LivePortsIT {
   }
 
   @Test
-  void theDrainSeesAPodEndWhileItWatches() {
+  void theDrainSeesThePodsEndWhileItWatches() {
     PostgresMigration m = migrationIn("drain");
-    client.resource(Manifests.appDeployment("drain", "web")).create();
-    // No controller runs here: the pod stays until deleted by hand.
-    client
-        .pods()
-        .inNamespace("drain")
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("web-1")
-                .withLabels(Map.of("app", "web"))
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("app")
-                .withImage("postgres:15")
-                .endContainer()
-                .endSpec()
-                .build())
-        .create();
+    // No controller runs here: the pods stay until deleted by hand.
+    for (String app : List.of("web", "worker")) {
+      client.resource(Manifests.appDeployment("drain", app)).create();
+      client
+          .pods()
+          .inNamespace("drain")
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName(app + "-1")
+                  .withLabels(Map.of("app", app))
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("app")
+                  .withImage("postgres:15")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
+    }
     List<RecordedWorkload> recorded = ports.maintenance().recordWorkloads(m);
     assertThat(ports.maintenance().stopWorkloads(m, recorded, true, Duration.ZERO))
-        .containsExactly("Pod web-1");
+        .containsExactly("Pod web-1", "Pod worker-1");
 
     CompletableFuture<Void> deletion =
         CompletableFuture.runAsync(
-            () -> client.pods().inNamespace("drain").withName("web-1").delete(),
+            () -> {
+              client.pods().inNamespace("drain").withName("web-1").delete();
+              client.pods().inNamespace("drain").withName("worker-1").delete();
+            },
             CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
-    // Deleted while the look watches: it ends the look, which would otherwise last ten minutes.
+    // Deleted while the look watches: that ends the look, which would otherwise last ten minutes.
     assertThat(ports.maintenance().stopWorkloads(m, recorded, false, Duration.ofMinutes(10)))
         .isEmpty();
     deletion.join();
