@@ -27,6 +27,32 @@ public final class ChangedRows {
   private ChangedRows() {}
 
   /**
+   * Each table's keys changed after a position, as the JSON key set summary_keys takes, and how
+   * many there are: the last seconds' changes, by the change log's key.
+   */
+  private static final String KEYED =
+      "SELECT tbl, count(DISTINCT key), jsonb_agg(DISTINCT to_jsonb(key))::text FROM "
+          + OnlineVerification.CHANGES
+          + " WHERE id > ? AND key IS NOT NULL GROUP BY tbl";
+
+  /**
+   * The tables changed without a key (a keyless table, a truncation) after a position: each table's
+   * latest such change, looked up in the index of those changes ({@link
+   * OnlineVerification#KEYLESS_INDEX}) table after table, rather than every change since the round
+   * read (a keyless table logs each of its rows).
+   */
+  private static final String KEYLESS =
+      "WITH RECURSIVE t(tbl) AS ((SELECT tbl FROM "
+          + OnlineVerification.CHANGES
+          + " WHERE key IS NULL ORDER BY tbl LIMIT 1) UNION ALL SELECT (SELECT c.tbl FROM "
+          + OnlineVerification.CHANGES
+          + " c WHERE c.key IS NULL AND c.tbl > t.tbl ORDER BY c.tbl LIMIT 1) FROM t"
+          + " WHERE t.tbl IS NOT NULL)"
+          + " SELECT t.tbl FROM t WHERE t.tbl IS NOT NULL AND (SELECT max(c.id) FROM "
+          + OnlineVerification.CHANGES
+          + " c WHERE c.key IS NULL AND c.tbl = t.tbl) > ?";
+
+  /**
    * What was compared.
    *
    * @param tables tables with changed rows
@@ -47,21 +73,19 @@ public final class ChangedRows {
     // a table with a change without a key (a keyless table, a truncation) is compared whole.
     Map<String, Changed> changed = new TreeMap<>();
     Set<String> whole = new TreeSet<>();
-    try (PreparedStatement s =
-        destination.prepareStatement(
-            "SELECT tbl, bool_or(key IS NULL), count(DISTINCT key),"
-                + " jsonb_agg(DISTINCT to_jsonb(key)) FILTER (WHERE key IS NOT NULL)::text FROM "
-                + OnlineVerification.CHANGES
-                + " WHERE id > ? AND (key IS NULL OR id > ?) GROUP BY tbl")) {
-      s.setLong(1, covered);
-      s.setLong(2, Math.max(covered, followed));
+    try (PreparedStatement s = destination.prepareStatement(KEYED)) {
+      s.setLong(1, Math.max(covered, followed));
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          if (r.getBoolean(2)) {
-            whole.add(r.getString(1));
-          } else {
-            changed.put(r.getString(1), new Changed(r.getLong(3), r.getString(4)));
-          }
+          changed.put(r.getString(1), new Changed(r.getLong(2), r.getString(3)));
+        }
+      }
+    }
+    try (PreparedStatement s = destination.prepareStatement(KEYLESS)) {
+      s.setLong(1, covered);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          whole.add(r.getString(1));
         }
       }
     }

@@ -41,6 +41,13 @@ public final class OnlineVerification {
 
   static final String CHUNKS = SCHEMA + ".chunks";
   static final String CHANGES = SCHEMA + ".changes";
+
+  /**
+   * The change log's changes without a key, by table: the switch-over asks which tables have one
+   * since the round, and a keyless table logs each of its rows.
+   */
+  static final String KEYLESS_INDEX = "changes_keyless";
+
   static final String CHANGE_TRIGGER = "pgmo_verify_changes";
 
   private static final String CREATE_CHUNKS =
@@ -110,6 +117,12 @@ public final class OnlineVerification {
               + CHANGES
               + " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tbl text NOT NULL,"
               + " key text[])");
+      s.execute(
+          "CREATE INDEX IF NOT EXISTS "
+              + KEYLESS_INDEX
+              + " ON "
+              + CHANGES
+              + " (tbl, id) WHERE key IS NULL");
       s.execute(VerificationFunctions.RECORD_CHANGE);
       s.execute(VerificationFunctions.CHECK_CHUNK);
       s.execute("DROP TRIGGER IF EXISTS check_chunk ON " + CHUNKS);
