@@ -16,6 +16,8 @@ import java.time.Instant;
  * compares only the rows changed in the last seconds, whatever the time since the round. One step
  * per call: write the chunks on the source, then wait until the destination has applied them,
  * recheck those that differ once, and move {@code followedChange} on, or report what differs again.
+ * Once {@code start} is asked for, one more begins at once, and the app is stopped after it ({@link
+ * StartGate}).
  */
 final class FollowUp {
   /** How often the changed rows are checked again. */
@@ -37,11 +39,26 @@ final class FollowUp {
         || v.state == OnlineVerificationState.Unavailable) {
       return null;
     }
-    if (v.followTarget != null || v.followedAt == null) {
+    if (v.followTarget != null || v.followedAt == null || !beganSinceStart(d, v)) {
       return Duration.ZERO;
     }
     Duration age = Duration.between(Instant.parse(v.followedAt), d.now());
     return age.compareTo(EVERY) >= 0 ? Duration.ZERO : EVERY.minus(age);
+  }
+
+  /**
+   * Whether the last follow-up began once {@code start} was asked for (or no start waits): the
+   * switch-over then compares only the rows changed in the second or so before the app stopped,
+   * instead of up to {@link #EVERY} of them. Timestamps are whole seconds, so one that began in the
+   * same second counts.
+   */
+  static boolean beganSinceStart(StatusDraft d, OnlineVerificationStatus v) {
+    var r = d.status().replication;
+    if (!d.spec().start || r != null && r.startGaveUpAt != null) {
+      return true;
+    }
+    String asked = r == null || r.startRequestedAt == null ? d.timestamp() : r.startRequestedAt;
+    return v.followedAt != null && !Instant.parse(v.followedAt).isBefore(Instant.parse(asked));
   }
 
   /** Takes the follow-up one step further; returns when to look again. */

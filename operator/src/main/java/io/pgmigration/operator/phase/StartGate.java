@@ -14,9 +14,11 @@ import java.util.List;
 /**
  * What a Streaming migration waits for after {@code start}, before the app is stopped: the lag
  * below {@code spec.streaming}'s limits, so the catch-up with the app down takes a fraction of a
- * second, and a complete round of the verification while Ready no older than its limit and without
- * differences. Waiting touches nothing; after {@code startTimeout} the migration stays Ready and
- * says why, until {@code start} is set to false and true again.
+ * second, a complete round of the verification while Ready no older than its limit and without
+ * differences, and a check of the rows changed since, begun once start was asked for (so that the
+ * switch-over compares only the last second's changes). Waiting touches nothing; after {@code
+ * startTimeout} the migration stays Ready and says why, until {@code start} is set to false and
+ * true again.
  */
 final class StartGate {
   /** How often a waiting start looks again at the lag. */
@@ -132,6 +134,9 @@ final class StartGate {
           + " or a check of the rows changed since), and again on a recheck: "
           + OnlineVerifier.differences(v)
           + " (a later round without them lets start go on)";
+    }
+    if (FollowUp.due(d, v) != null && (v.followTarget != null || !FollowUp.beganSinceStart(d, v))) {
+      waits.add("the rows changed since the last check are being checked again");
     }
     Duration age = Duration.between(Instant.parse(v.verifiedAt), d.now());
     Duration max = OnlineVerifier.maxAge(d);

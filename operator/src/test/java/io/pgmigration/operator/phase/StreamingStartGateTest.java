@@ -242,9 +242,10 @@ class StreamingStartGateTest {
     m.getSpec().start = true;
     stepUntil(m, Phase.Verifying, 10);
     assertThat(ctx.replication.comparedSince).isEqualTo(42);
+    assertThat(ctx.replication.follows).as("one more check, at start").endsWith(42L, 57L);
     assertThat(ctx.replication.comparedFollowed).isEqualTo(57);
-    assertThat(m.getStatus().onlineVerification.switchover.followAgeSeconds).isEqualTo(4);
-    assertThat(m.getStatus().message).contains("its changed rows checked again up to 4 s before");
+    assertThat(m.getStatus().onlineVerification.switchover.followAgeSeconds).isZero();
+    assertThat(m.getStatus().message).contains("its changed rows checked again up to 0 s before");
 
     // Nothing written since: the next follow-up begins where the last one ended.
     PostgresMigration next = ready();
@@ -253,6 +254,27 @@ class StreamingStartGateTest {
     ctx.now = ctx.now.plus(Duration.ofSeconds(5));
     step(next);
     assertThat(ctx.replication.follows).endsWith(42L, 57L);
+  }
+
+  @Test
+  void startStopsTheAppOnceTheRowsChangedSinceTheLastCheckAreCheckedAgain() {
+    PostgresMigration m = ready();
+    step(m); // a follow-up check: nothing changed
+    ctx.now = ctx.now.plus(Duration.ofSeconds(3));
+    ctx.replication.follow = new FollowUpChecks.Follow(63, 2, null, null);
+    m.getSpec().start = true;
+    step(m);
+    assertThat(m.getStatus().phase).as("the app still runs").isEqualTo(Phase.Ready);
+    assertThat(m.getStatus().onlineVerification.followTarget).isEqualTo(63);
+    assertThat(m.getStatus().message)
+        .contains("the rows changed since the last check are being checked again");
+    assertThat(ctx.maintenance.fenced).isFalse();
+    ctx.now = ctx.now.plus(Duration.ofMillis(300));
+    stepUntil(m, Phase.MaintenanceOn, 2); // the destination applied them, and they agree
+    stepUntil(m, Phase.Verifying, 10);
+    assertThat(ctx.replication.comparedFollowed)
+        .as("the switch-over compares only what changed after that check")
+        .isEqualTo(63);
   }
 
   @Test
