@@ -33,6 +33,9 @@ final class ScriptedReplication implements Replication {
   final List<List<String>> rechecks = new ArrayList<>();
   ChangedRows.Result changes = new ChangedRows.Result(2, 15, 1, List.of());
 
+  /** Slices of chunk checks written on the source. */
+  int slices;
+
   /** What the switch-over's comparison of the schemas finds. */
   SchemaComparison.Result schema = new SchemaComparison.Result(List.of(), 12);
 
@@ -104,6 +107,7 @@ final class ScriptedReplication implements Replication {
   @Override
   public ChunkChecks.Slice checkChunks(
       PostgresMigration migration, ChunkChecks.Cursor from, Duration budget) {
+    slices++;
     return new ChunkChecks.Slice(
         new ChunkChecks.Cursor(from.round(), null, null, 0, from.checked() + chunksPerRound),
         true,

@@ -278,6 +278,20 @@ class StreamingStartGateTest {
   }
 
   @Test
+  void aRoundUnderWayWaitsWhileStartStopsTheApp() {
+    PostgresMigration m = ready();
+    ctx.now = ctx.now.plus(Duration.ofMinutes(8)); // past half of verificationMaxAge (15m)
+    step(m); // round 2 begins
+    assertThat(m.getStatus().onlineVerification.round).isEqualTo(2);
+    int slices = ctx.replication.slices;
+    m.getSpec().start = true;
+    stepUntil(m, Phase.MaintenanceOn, 3);
+    assertThat(ctx.replication.slices)
+        .as("round 1 is recent enough: no chunk of round 2 is written as the app stops")
+        .isEqualTo(slices);
+  }
+
+  @Test
   void aDifferenceAmongTheChangedRowsIsCheckedAgainThenBlocksStartByTable() {
     PostgresMigration m = ready();
     ctx.replication.follow = new FollowUpChecks.Follow(57, 1, null, null);
