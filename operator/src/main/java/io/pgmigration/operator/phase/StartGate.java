@@ -135,7 +135,12 @@ final class StartGate {
           + OnlineVerifier.differences(v)
           + " (a later round without them lets start go on)";
     }
-    if (FollowUp.due(d, v) != null && (v.followTarget != null || !FollowUp.beganSinceStart(d, v))) {
+    // Only for so long: a destination that cannot apply the check (its replication stuck) must
+    // not hold start, and the switch-over that follows finds what keeps it from catching up.
+    String asked = d.status().replication.startRequestedAt;
+    if (FollowUp.due(d, v) != null
+        && (v.followTarget != null || !FollowUp.beganSinceStart(d, v))
+        && d.now().isBefore(Instant.parse(asked).plus(FollowUp.EVERY))) {
       waits.add("the rows changed since the last check are being checked again");
     }
     Duration age = Duration.between(Instant.parse(v.verifiedAt), d.now());

@@ -33,6 +33,9 @@ final class ScriptedReplication implements Replication {
   final List<List<String>> rechecks = new ArrayList<>();
   ChangedRows.Result changes = new ChangedRows.Result(2, 15, 1, List.of());
 
+  /** Whether the destination applies the follow-up checks (not when its replication is stuck). */
+  boolean followApplied = true;
+
   /** Slices of chunk checks written on the source. */
   int slices;
 
@@ -118,7 +121,8 @@ final class ScriptedReplication implements Replication {
   @Override
   public ChunkResults.Round roundResults(PostgresMigration migration, int round) {
     if (round < 0) {
-      return new ChunkResults.Round(follow.chunks(), covered, followDifferences);
+      return new ChunkResults.Round(
+          followApplied ? follow.chunks() : 0, covered, followDifferences);
     }
     return new ChunkResults.Round(Math.min(applied, chunksPerRound), covered, differences);
   }

@@ -278,6 +278,28 @@ class StreamingStartGateTest {
   }
 
   @Test
+  void aCheckAtStartThatTheDestinationCannotApplyHoldsStartOnlyForAWhile() {
+    PostgresMigration m = ready();
+    step(m); // a follow-up check: nothing changed
+    ctx.now = ctx.now.plus(Duration.ofSeconds(3));
+    ctx.replication.follow = new FollowUpChecks.Follow(63, 2, null, null);
+    ctx.replication.followApplied = false;
+    m.getSpec().start = true;
+    step(m);
+    ctx.now = ctx.now.plus(Duration.ofSeconds(2));
+    step(m);
+    assertThat(m.getStatus().phase).isEqualTo(Phase.Ready);
+    assertThat(m.getStatus().message)
+        .contains("the rows changed since the last check are being checked again");
+    ctx.now = ctx.now.plus(FollowUp.EVERY);
+    stepUntil(m, Phase.MaintenanceOn, 2);
+    stepUntil(m, Phase.Verifying, 10);
+    assertThat(ctx.replication.comparedFollowed)
+        .as("the switch-over compares from the last check that settled")
+        .isNotEqualTo(63);
+  }
+
+  @Test
   void aRoundUnderWayWaitsWhileStartStopsTheApp() {
     PostgresMigration m = ready();
     ctx.now = ctx.now.plus(Duration.ofMinutes(8)); // past half of verificationMaxAge (15m)
