@@ -35,18 +35,6 @@ public final class SourceFence {
   public record Fenced(List<String> unended, SourceWrites writes) {}
 
   /**
-   * Fences the database {@code uri} names.
-   *
-   * @return the sessions that could not be ended ("user@application (pid N)"); the fence holds only
-   *     when this is empty
-   */
-  public static List<String> fence(PostgresUri uri) throws SQLException {
-    try (Connection c = DatabaseProbe.connect(uri)) {
-      return fence(c, uri.database());
-    }
-  }
-
-  /**
    * Fences the database {@code uri} names and, when every other session ended, reads its write
    * counters as of {@code now} in the same session: one connection while the app is down.
    */
@@ -57,6 +45,7 @@ public final class SourceFence {
     }
   }
 
+  /** Fences {@code database} from {@code c}; returns the sessions that could not be ended. */
   private static List<String> fence(Connection c, String database) throws SQLException {
     try (Statement s = c.createStatement()) {
       ownSessionReadWrite(s);

@@ -3,7 +3,6 @@ package io.pgmigration.operator.db;
 import io.pgmigration.operator.api.v1alpha1.SourceWrites;
 import io.pgmigration.operator.api.v1alpha1.SpecHash;
 import io.pgmigration.operator.api.v1alpha1.Timestamps;
-import io.pgmigration.operator.secrets.PostgresUri;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,8 +16,9 @@ import java.time.Instant;
  * table a new storage file; {@code nextval} moves a sequence. Reading them changes nothing.
  *
  * <p>A session's counters reach the shared statistics at the latest when it ends, so they are
- * complete only once the fence has ended every other session ({@link SourceFence#fence}). Temporary
- * tables are left out: whatever is written to them dies with their session.
+ * complete only once the fence has ended every other session ({@link SourceFence#fenceAndCount},
+ * which reads them in its own session). Temporary tables are left out: whatever is written to them
+ * dies with their session.
  */
 public final class WriteCounters {
   private static final String TABLES =
@@ -37,13 +37,6 @@ public final class WriteCounters {
       "SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences ORDER BY 1";
 
   private WriteCounters() {}
-
-  /** The counters of the database {@code uri} names, as of {@code now}. */
-  public static SourceWrites read(PostgresUri uri, Instant now) throws SQLException {
-    try (Connection c = DatabaseProbe.connect(uri)) {
-      return read(c, now);
-    }
-  }
 
   /** The counters of the database {@code c} is connected to, as of {@code now}. */
   static SourceWrites read(Connection c, Instant now) throws SQLException {

@@ -103,7 +103,7 @@ class LogicalReplicationIT {
                 + " SELECT 'last ' || g, 'last' || g || '@example.com' FROM generate_series(1, 300) g");
       }
       // The fence ends every other session of the source, the walsender aside.
-      assertThat(SourceFence.fence(srcUri)).isEmpty();
+      assertThat(SourceFence.fenceAndCount(srcUri, java.time.Instant.EPOCH).unended()).isEmpty();
       try (Connection src = DatabaseProbe.connect(srcUri);
           Connection dst = DatabaseProbe.connect(PostgresUri.parse(destination.superuserUri()))) {
         String lsn = LogicalReplication.position(src);

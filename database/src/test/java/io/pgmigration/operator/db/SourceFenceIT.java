@@ -3,6 +3,7 @@ package io.pgmigration.operator.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgmigration.operator.api.v1alpha1.SourceWrites;
 import io.pgmigration.operator.secrets.PostgresUri;
 import io.pgmigration.operator.testing.PostgresServer;
 import java.sql.Connection;
@@ -35,7 +36,7 @@ class SourceFenceIT {
         Statement w = writer.createStatement()) {
       w.execute("INSERT INTO t VALUES (1)");
 
-      assertThat(SourceFence.fence(uri)).isEmpty();
+      assertThat(SourceFence.fenceAndCount(uri, java.time.Instant.EPOCH).unended()).isEmpty();
       assertThat(SourceFence.isFenced(uri)).isTrue();
       // The old session was ended...
       assertThatThrownBy(() -> w.execute("INSERT INTO t VALUES (2)"))
@@ -48,7 +49,7 @@ class SourceFenceIT {
           .hasMessageContaining("read-only transaction");
     }
     // Fencing again (a restarted operator) changes nothing.
-    assertThat(SourceFence.fence(uri)).isEmpty();
+    assertThat(SourceFence.fenceAndCount(uri, java.time.Instant.EPOCH).unended()).isEmpty();
 
     SourceFence.lift(uri);
     assertThat(SourceFence.isFenced(uri)).isFalse();
@@ -65,7 +66,10 @@ class SourceFenceIT {
     // A superuser's session, which the app's user may not end, held open during the fence.
     try (Connection admin = DatabaseProbe.connect(superuser)) {
       assertThat(admin.isValid(5)).isTrue();
-      assertThat(SourceFence.fence(uri)).singleElement().asString().startsWith("postgres@");
+      assertThat(SourceFence.fenceAndCount(uri, java.time.Instant.EPOCH).unended())
+          .singleElement()
+          .asString()
+          .startsWith("postgres@");
     } finally {
       SourceFence.lift(uri);
     }
@@ -76,8 +80,9 @@ class SourceFenceIT {
     server.app("CREATE TABLE IF NOT EXISTS counted (id serial PRIMARY KEY, v text)");
     server.app("INSERT INTO counted (v) SELECT 'x' FROM generate_series(1, 100)");
     try {
-      assertThat(SourceFence.fence(uri)).isEmpty();
-      var atFence = WriteCounters.read(uri, java.time.Instant.EPOCH);
+      SourceFence.Fenced closed = SourceFence.fenceAndCount(uri, java.time.Instant.EPOCH);
+      assertThat(closed.unended()).isEmpty();
+      var atFence = closed.writes();
       // What the copy and the verification do, and what autovacuum does: not writes.
       try (Connection c = DatabaseProbe.connect(uri);
           Statement s = c.createStatement()) {
@@ -87,10 +92,12 @@ class SourceFenceIT {
         s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
         s.execute("VACUUM ANALYZE counted");
       }
-      assertThat(SourceFence.fence(uri)).isEmpty();
-      assertThat(WriteCounters.read(uri, java.time.Instant.EPOCH).differenceFrom(atFence)).isNull();
+      SourceFence.Fenced again = SourceFence.fenceAndCount(uri, java.time.Instant.EPOCH);
+      assertThat(again.unended()).isEmpty();
+      assertThat(again.writes().differenceFrom(atFence)).isNull();
 
       // A writer that asks for a read-write transaction, still connected when the proof runs.
+      SourceWrites afterInsert;
       try (Connection writer = DatabaseProbe.connect(uri);
           Statement w = writer.createStatement()) {
         w.execute("BEGIN READ WRITE");
@@ -102,13 +109,14 @@ class SourceFenceIT {
         assertThat(fenced.writes().differenceFrom(atFence))
             .startsWith("its statistics count 1 row(s) inserted, 0 updated and 0 deleted")
             .contains("a sequence moved");
+        afterInsert = fenced.writes();
       }
 
-      var afterInsert = WriteCounters.read(uri, java.time.Instant.EPOCH);
       server.execute(
           "postgres", "app", "SET default_transaction_read_only = off", "TRUNCATE counted");
-      assertThat(SourceFence.fence(uri)).isEmpty();
-      assertThat(WriteCounters.read(uri, java.time.Instant.EPOCH).differenceFrom(afterInsert))
+      SourceFence.Fenced truncated = SourceFence.fenceAndCount(uri, java.time.Instant.EPOCH);
+      assertThat(truncated.unended()).isEmpty();
+      assertThat(truncated.writes().differenceFrom(afterInsert))
           .isEqualTo("a table was truncated or rewritten, or its counters were reset");
     } finally {
       SourceFence.lift(uri);
