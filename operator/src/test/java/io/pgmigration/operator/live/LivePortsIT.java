@@ -124,22 +124,17 @@ class LivePortsIT {
     PostgresMigration m = migrationIn("drain");
     // No controller runs here: the pods stay until deleted by hand.
     for (String app : List.of("web", "worker")) {
-      client.resource(Manifests.appDeployment("drain", app)).create();
+      Deployment d = client.resource(Manifests.appDeployment("drain", app)).create();
+      // A pod of its template, as its ReplicaSet would make it.
       client
           .pods()
           .inNamespace("drain")
           .resource(
               new PodBuilder()
-                  .withNewMetadata()
+                  .withNewMetadataLike(d.getSpec().getTemplate().getMetadata())
                   .withName(app + "-1")
-                  .withLabels(Map.of("app", app))
                   .endMetadata()
-                  .withNewSpec()
-                  .addNewContainer()
-                  .withName("app")
-                  .withImage("postgres:15")
-                  .endContainer()
-                  .endSpec()
+                  .withSpec(d.getSpec().getTemplate().getSpec())
                   .build())
           .create();
     }
